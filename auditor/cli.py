@@ -1,0 +1,193 @@
+"""The ``auditor`` command: the one boundary that turns errors into exit statuses and messages."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import csv
+import io
+import json
+import signal
+import sys
+from collections import Counter
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from auditor import __version__
+from auditor.errors import AuditorError, InputError
+from auditor.status import ExitStatus
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise InputError(f"{self.prog}: {message}")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="auditor", description="Audit a site migration: POCO (po.co, poco.in) -> mi.com.")
+    parser.add_argument("--version", action="version", version=f"auditor {__version__}")
+    commands = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    sandbox = commands.add_parser("sandbox", help="the sandbox estate: po.co, mi.com and poco.in on loopback")
+    sb = sandbox.add_subparsers(dest="sandbox_command", required=True, parser_class=_Parser)
+    serve = sb.add_parser("serve", help="serve a scenario's estate over HTTP until stopped")
+    serve.add_argument("--scenario", default="default", help="a built-in scenario name or a .toml file")
+    serve.add_argument("--scale", type=int, default=1, help="grow the catalog N-fold (load work)")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument(
+        "--https-port", type=int, default=8443, help="port playing the https:// origins (0: any)"
+    )
+    serve.add_argument(
+        "--http-port", type=int, default=8080, help="port playing the http:// origins (0: any)"
+    )
+    serve.add_argument("--json", action="store_true", help="print ports and origins as one JSON line")
+    for name, help_text in (
+        ("truth", "print a scenario's ground truth (findings.json format)"),
+        ("inventory", "print a scenario's legacy URL inventory (for --legacy-urls)"),
+        ("redirect-map", "print a scenario's intended redirect map (CSV old_url,new_url)"),
+    ):
+        sub = sb.add_parser(name, help=help_text)
+        sub.add_argument("scenario", nargs="?", default="default")
+        sub.add_argument("--scale", type=int, default=1)
+        sub.add_argument("--out", type=Path, help="write to this file instead of standard output")
+        if name == "truth":
+            sub.add_argument("--format", choices=("json", "summary"), default="json")
+    sb.add_parser("list", help="list the built-in scenarios")
+    return parser
+
+
+def main(
+    argv: Sequence[str] | None = None, stdout: TextIO | None = None, stderr: TextIO | None = None
+) -> int:
+    out = stdout or sys.stdout
+    err = stderr or sys.stderr
+    try:
+        args = build_parser().parse_args(argv)
+        return int(_dispatch(args, out))
+    except InputError as exc:
+        print(f"auditor: error: {exc}", file=err)
+        return ExitStatus.BAD_INPUT
+    except KeyboardInterrupt:
+        print("auditor: interrupted", file=err)
+        return ExitStatus.INTERRUPTED
+    except AuditorError as exc:
+        print(f"auditor: error: {exc}", file=err)
+        return ExitStatus.ERROR
+    except SystemExit as exc:  # --help and --version
+        return int(exc.code or 0)
+
+
+def _dispatch(args: argparse.Namespace, out: TextIO) -> ExitStatus:
+    if args.command == "sandbox":
+        return _sandbox(args, out)
+    raise InputError(f"unknown command {args.command!r}")
+
+
+def _emit(text: str, path: Path | None, out: TextIO) -> None:
+    if path is None:
+        out.write(text)
+        return
+    tmp = path.with_name(path.name + ".part")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(path)
+    except OSError as exc:
+        raise InputError(f"cannot write: {exc.strerror}", path=path, field="--out") from exc
+
+
+def _sandbox(args: argparse.Namespace, out: TextIO) -> ExitStatus:
+    from auditor import sandbox
+
+    if args.sandbox_command == "list":
+        for name in sandbox.builtin_names():
+            scenario = sandbox.load(name)
+            out.write(f"{name:24} {scenario.as_of}  {scenario.phase:6}  {scenario.title}\n")
+        return ExitStatus.OK
+    if args.scale < 1:
+        raise InputError("must be 1 or more", field="--scale")
+    if args.sandbox_command == "serve":
+        return _serve(args, out)
+    estate = sandbox.Estate(sandbox.load(args.scenario, scale=args.scale))
+    if args.sandbox_command == "inventory":
+        _emit("\n".join(estate.legacy_urls) + "\n", args.out, out)
+    elif args.sandbox_command == "redirect-map":
+        buf = io.StringIO()
+        writer = csv.writer(buf, lineterminator="\n")
+        writer.writerow(["old_url", "new_url"])
+        writer.writerows(estate.redirect_map())
+        _emit(buf.getvalue(), args.out, out)
+    elif args.sandbox_command == "truth":
+        doc = sandbox.Truth(estate).document()
+        if args.format == "json":
+            _emit(json.dumps(doc, indent=2, ensure_ascii=False) + "\n", args.out, out)
+        else:
+            counts = Counter(f["type"] for f in doc["findings"])
+            lines = [f"scenario {estate.s.name}: {len(doc['findings'])} findings, as of {estate.s.as_of}"]
+            lines += [f"  {kind:24} {n}" for kind, n in sorted(counts.items())]
+            lines += ["coverage (legacy region -> target region: on target / legacy products):"]
+            lines += [
+                f"  {c['region']:8} -> {c['target_region']:8} {c['on_target']}/{c['legacy_products']}"
+                + (f"  missing: {', '.join(c['missing'])}" if c["missing"] else "")
+                for c in doc["coverage"]
+            ]
+            _emit("\n".join(lines) + "\n", args.out, out)
+    return ExitStatus.OK
+
+
+def _serve(args: argparse.Namespace, out: TextIO) -> ExitStatus:
+    from auditor.sandbox import Estate, load
+    from auditor.sandbox.server import EstateServer
+
+    scenario = load(args.scenario, scale=args.scale)
+    estate = Estate(scenario)
+    server = EstateServer(estate, args.host)
+
+    async def serve() -> None:
+        try:
+            ports = await server.start(args.https_port, args.http_port)
+        except OSError as exc:
+            raise InputError(f"cannot listen: {exc.strerror}", field="--https-port/--http-port") from exc
+        addr = {
+            o: f"{args.host}:{ports['https' if o.startswith('https') else 'http']}" for o in estate.origins()
+        }
+        addr |= {o: f"{args.host}:{ports['refused']}" for o in scenario.dead}
+        if args.json:
+            out.write(
+                json.dumps(
+                    {
+                        "ports": ports,
+                        "origins": estate.origins(),
+                        "dead": list(scenario.dead),
+                        "resolve": addr,
+                        "pages": len(estate.pages),
+                    }
+                )
+                + "\n"
+            )
+        else:
+            out.write(
+                f"sandbox estate {scenario.name!r} ({scenario.phase}, as of {scenario.as_of}): "
+                f"{len(estate.pages)} pages, {len(estate.legacy_urls)} legacy URLs\n"
+            )
+            out.write(
+                f"  https:// origins on {args.host}:{ports['https']}, http:// origins on "
+                f"{args.host}:{ports['http']}, dead origins refused on {args.host}:{ports['refused']}\n"
+            )
+            out.write(
+                "  try: curl -si -H 'Host: www.po.co' "
+                f"http://{args.host}:{ports['https']}/uk/product/poco-f5/\n"
+            )
+            out.write("  point the auditor at it with:\n")
+            out.write("".join(f"    --resolve {o}={a}\n" for o, a in addr.items()))
+            out.write("  Ctrl-C to stop\n")
+        out.flush()
+        stop = asyncio.Event()
+        loop = asyncio.get_running_loop()
+        for sig in (signal.SIGINT, signal.SIGTERM):
+            loop.add_signal_handler(sig, stop.set)
+        await stop.wait()
+        await server.close()
+
+    asyncio.run(serve())
+    return ExitStatus.OK
