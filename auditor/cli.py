@@ -7,8 +7,10 @@ import asyncio
 import csv
 import io
 import json
+import os
 import signal
 import sys
+import traceback
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
@@ -76,6 +78,17 @@ def main(
         return ExitStatus.ERROR
     except SystemExit as exc:  # --help and --version
         return int(exc.code or 0)
+    except BrokenPipeError:  # `auditor ... | head`: the reader left; say nothing more
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return ExitStatus.ERROR
+    except Exception as exc:  # a bug or an unforeseen failure: one line, the traceback on demand
+        print(f"auditor: internal error: {type(exc).__name__}: {exc}", file=err)
+        if os.environ.get("AUDITOR_TRACEBACK"):
+            traceback.print_exc(file=err)
+        else:
+            print("auditor: set AUDITOR_TRACEBACK=1 to see the traceback", file=err)
+        return ExitStatus.ERROR
 
 
 def _dispatch(args: argparse.Namespace, out: TextIO) -> ExitStatus:

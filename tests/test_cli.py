@@ -53,3 +53,14 @@ def test_serve_in_a_child_process():
         assert fetch(sb, "https://www.po.co/uk/").status == 200  # before the migration po.co is live
         assert [h[1] for h in follow(sb, "http://po.co/uk/")] == [301, 301, 200]
         assert sb.resolve_map()["https://shop.po.co"].endswith(f":{sb.ports['refused']}")
+
+
+def test_output_into_a_closed_pipe_is_quiet():
+    import subprocess
+    import sys
+
+    # `list` writes line by line while it loads each scenario: the later lines meet a closed pipe
+    command = f"{sys.executable} -m auditor sandbox list | head -1"
+    proc = subprocess.run(command, shell=True, capture_output=True, text=True, check=False)
+    assert proc.stdout.startswith("default ")
+    assert "Traceback" not in proc.stderr

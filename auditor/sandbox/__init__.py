@@ -120,7 +120,11 @@ class Sandbox(_Endpoints):
     def reset(self) -> None:
         """Forget transient failures already served (flaky URLs fail again from the start)."""
         if self._loop is not None:
-            self._loop.call_soon_threadsafe(self._server.responder.reset)
+
+            async def reset() -> None:
+                self._server.responder.reset()
+
+            asyncio.run_coroutine_threadsafe(reset(), self._loop).result(timeout=10)
 
     def __enter__(self) -> Self:
         return self.start()
