@@ -285,43 +285,25 @@ class Estate:
         related = [q for q in sold[max(0, i - 2) : i + 3] if q is not p][:3]
         links = [("a", base + "specs/"), ("a", base + "buy/"), ("a", self.t(f"/{region}/phone/"))]
         links += [("a", self.product_url(region, q.slug)) for q in related]
-        self.add(
-            Page(
-                base,
-                kind="product",
-                region=region,
-                product=p.slug,
-                variant=variant,
-                modified=modified,
-                title=f"{p.name} | Xiaomi {name}",
-                links=links + hreflang,
-            )
-        )
-        self.add(
-            Page(
-                base + "specs/",
-                kind="specs",
-                region=region,
-                product=p.slug,
-                variant=variant,
-                modified=modified,
-                title=f"{p.name} Specs - Xiaomi {name}",
-                links=[("a", base), ("a", base + "buy/")],
-            )
-        )
         gid = 4000 + stable_choice(p.slug + region, 5000)
-        self.add(
-            Page(
-                base + "buy/",
-                kind="buy",
-                region=region,
-                product=p.slug,
-                variant=variant,
-                modified=modified,
-                title=f"Buy {p.name} | Xiaomi {name}",
-                links=[("a", base), ("a", base + f"buy/?gid={gid}")],
-            )
+        pages = (
+            ("", "product", f"{p.name} | Xiaomi {name}", links + hreflang),
+            ("specs/", "specs", f"{p.name} Specs - Xiaomi {name}", [("a", base), ("a", base + "buy/")]),
+            ("buy/", "buy", f"Buy {p.name} | Xiaomi {name}", [("a", base), ("a", base + f"buy/?gid={gid}")]),
         )
+        for suffix, kind, title, page_links in pages:
+            self.add(
+                Page(
+                    base + suffix,
+                    kind=kind,
+                    region=region,
+                    product=p.slug,
+                    variant=variant,
+                    modified=modified,
+                    title=title,
+                    links=page_links,
+                )
+            )
 
     def _target_support(self, region: str, name: str, modified: dt.date) -> None:
         s = self.s
