@@ -11,5 +11,5 @@ USER_AGENT = "auditor (+https://github.com/; site-migration audit)"
 ROBOTSTXT_OBEY = True
 CONCURRENT_REQUESTS_PER_DOMAIN = 8
 
-ADDONS = {}
+ADDONS: dict[str, int] = {}
 FEED_EXPORT_ENCODING = "utf-8"

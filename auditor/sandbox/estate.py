@@ -565,8 +565,10 @@ class Estate:
         """Turn a legacy page into what its migrated URL answers, as the scenario's rule says."""
         s = self.s
         url = page.url
-        intended = self.intended.get(url) or self.t(f"/{self.region_map.get(page.region or '', 'global')}/")
-        behaviour = rule.behaviour if rule else "permanent"
+        rule = rule or LegacyRule(url, "permanent", None)
+        mapped = self.region_map.get(page.region or "", "global")
+        intended = self.intended.get(url) or self.t(f"/{mapped}/")
+        behaviour = rule.behaviour
         out = Page(url, 301, site="legacy", kind=page.kind, region=page.region, product=page.product)
         if behaviour == "permanent":
             out.location = intended
@@ -599,14 +601,13 @@ class Estate:
         elif behaviour == "meta_refresh":
             out.status, out.refresh, out.title = 200, rule.to or intended, page.title
         elif behaviour == "homepage":
-            out.location = self.t(f"/{self.region_map[page.region]}/")
+            out.location = self.t(f"/{mapped}/")
         elif behaviour == "wrong_region":
-            out.location = intended.replace(f"/{self.region_map[page.region]}/", f"/{rule.region}/", 1)
+            out.location = intended.replace(f"/{mapped}/", f"/{rule.region}/", 1)
         elif behaviour == "wrong_product":
-            other = s.product(rule.product)
-            out.location = self.product_url(
-                self.region_map[page.region], other.slug, "specs/" if page.kind == "specs" else ""
-            )
+            other = s.product(rule.product or "")
+            assert other is not None, "validated when the scenario was loaded"
+            out.location = self.product_url(mapped, other.slug, "specs/" if page.kind == "specs" else "")
         elif behaviour == "gone":
             out.status, out.title = rule.status or 404, "Page not found - POCO"
         self.add(out)

@@ -198,7 +198,8 @@ class Truth:
         hops, end = trace(self.e, url)
         final = hops[-1].page
         redirects = len(hops) - 1 if end == "page" else len(hops)
-        name = s.product(product).name if product and s.product(product) else None
+        known = s.product(product) if product else None
+        name = known.name if known else None
         if end == "loop":
             self.add(
                 F.REDIRECT_LOOP,
