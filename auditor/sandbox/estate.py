@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 
@@ -70,6 +69,11 @@ class Page:
     retry_after: str | None = None
 
     @property
+    def is_html(self) -> bool:
+        """A page a crawler parses: answers 200 with HTML."""
+        return self.status == 200 and self.content_type.startswith("text/html")
+
+    @property
     def is_redirect(self) -> bool:
         return self.status in REDIRECTS
 
@@ -91,6 +95,7 @@ class Estate:
             r: {p.slug for p in scenario.sold_on_target(r)} for r in scenario.target_regions
         }
         self._build()
+        self.played = frozenset(self.origins())  # asked on every request: computed once
 
     # -- origins -------------------------------------------------------------------------------
     def origins(self) -> list[str]:
@@ -639,7 +644,7 @@ class Estate:
                 else []
             )
             for page in targets:
-                if page.status == 200 and page.content_type.startswith("text/html"):
+                if page.is_html:
                     page.links.append((link.rel, link.to))
 
     def chrome_links(self, region: str) -> list[tuple[str, str]]:
@@ -650,17 +655,11 @@ class Estate:
     def _chrome(self) -> None:
         chrome = {r: self.chrome_links(r) for r in self.s.target_regions}
         for page in self.pages.values():
-            if (
-                page.site == "target"
-                and page.status == 200
-                and page.region in chrome
-                and page.content_type.startswith("text/html")
-            ):
+            if page.site == "target" and page.region in chrome and page.is_html:
                 page.links = page.links + [c for c in chrome[page.region] if c not in page.links]
+        home = ("a", self.r("/"))
         for page in self.pages.values():
-            home = ("a", self.r("/"))
-            is_html = page.status == 200 and page.content_type.startswith("text/html")
-            if page.site == "regional" and is_html and home not in page.links:
+            if page.site == "regional" and page.is_html and home not in page.links:
                 page.links.insert(0, home)
 
     # -- answering -----------------------------------------------------------------------------
@@ -740,11 +739,6 @@ class Estate:
         return Page(url, status, site=site, kind="not_found", title="404 Not Found")
 
     # -- views -----------------------------------------------------------------------------
-    def html_pages(self, site: str) -> Iterator[Page]:
-        for page in self.pages.values():
-            if page.site == site and page.status == 200 and page.content_type.startswith("text/html"):
-                yield page
-
     def redirect_map(self) -> list[tuple[str, str]]:
         """The map the migration team wrote: legacy URL -> intended target (with the scenario's edits)."""
         rows = []

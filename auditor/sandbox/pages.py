@@ -7,7 +7,6 @@ freshness evidence in meta tags and its footer. Every crawled string is escaped.
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 from html import escape
 from urllib.parse import urlsplit
@@ -217,7 +216,3 @@ def _doc(lang: str, head: list[str], body: str) -> str:
         + "\n".join(head)
         + f"\n</head>\n<body>\n{body}\n</body>\n</html>\n"
     )
-
-
-def last_modified(page: Page) -> dt.date | None:
-    return page.modified

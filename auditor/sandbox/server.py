@@ -11,6 +11,7 @@ Control paths, on any host: ``/__sandbox__/stats`` (requests served, JSON) and
 from __future__ import annotations
 
 import asyncio
+import datetime as dt
 import email.utils
 import functools
 import hashlib
@@ -38,7 +39,7 @@ class Responder:
 
     def __init__(self, estate: Estate) -> None:
         self.estate = estate
-        self.cache: dict[str, tuple[bytes, bytes, bytes, str | None, str | None]] = {}
+        self.cache: dict[str, tuple[bytes, bytes, str | None, str | None]] = {}
         self.failures: Counter[str] = Counter()
         self.served = 0
         self.by_status: Counter[int] = Counter()
@@ -46,7 +47,7 @@ class Responder:
     def reset(self) -> None:
         self.failures.clear()
 
-    def _prepare(self, page: Page) -> tuple[bytes, bytes, bytes, str | None, str | None]:
+    def _prepare(self, page: Page) -> tuple[bytes, bytes, str | None, str | None]:
         cached = self.cache.get(page.url)
         if cached is not None:
             return cached
@@ -54,10 +55,8 @@ class Responder:
         etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"' if page.status == 200 else None
         last_modified = None
         if page.modified is not None and page.status == 200:
-            last_modified = email.utils.format_datetime(
-                email.utils.parsedate_to_datetime(page.modified.strftime("%a, %d %b %Y 08:00:00 GMT")),
-                usegmt=True,
-            )
+            stamp = dt.datetime.combine(page.modified, dt.time(8, 0), tzinfo=dt.UTC)
+            last_modified = email.utils.format_datetime(stamp, usegmt=True)
         head = [
             f"HTTP/1.1 {page.status} {_reason(page.status)}",
             "Server: sandbox-estate",
@@ -70,7 +69,7 @@ class Responder:
         if last_modified:
             head.append(f"Last-Modified: {last_modified}")
         head_bytes = ("\r\n".join(head) + "\r\n").encode("utf-8")
-        prepared = (head_bytes, body, page.url.encode(), etag, last_modified)
+        prepared = (head_bytes, body, etag, last_modified)
         if len(self.cache) >= CACHE_LIMIT:
             self.cache.pop(next(iter(self.cache)))
         self.cache[page.url] = prepared
@@ -83,7 +82,7 @@ class Responder:
         host = host.lower().rsplit(":", 1)[0] if not host.startswith("[") else host.lower()
         url = f"{scheme}://{host}{target}"
         origin = f"{scheme}://{host}"
-        if origin not in self.estate.origins():
+        if origin not in self.estate.played:
             self.by_status[421] += 1
             text = "This sandbox plays: " + ", ".join(self.estate.origins()) + "\n"
             return _simple(421, text, close=False)
@@ -92,7 +91,7 @@ class Responder:
             self.failures[page.url] += 1
             self.by_status[503] += 1
             return _simple(503, "Service temporarily unavailable\n", extra=["Retry-After: 1"])
-        head, body, _, etag, last_modified = self._prepare(page)
+        head, body, etag, last_modified = self._prepare(page)
         self.by_status[page.status] += 1
         if page.status == 200 and (
             (etag and headers.get("if-none-match") == etag)

@@ -53,7 +53,7 @@ def trace(estate: Estate, url: str, cap: int = defaults.AUDITOR_HOP_CAP) -> tupl
         if scheme not in ("http", "https"):
             return hops, "bad_scheme"
         origin = f"{scheme}://{urlsplit(current).netloc}"
-        if origin not in estate.origins():
+        if origin not in estate.played:
             hops.append(Hop(current, None, None, None))
             return hops, "refused"
         page = estate.resolve(current)
@@ -330,9 +330,7 @@ class Truth:
         if "global" in scope:
             starts.append(e.t("/global/sitemap/"))
         starts += [
-            p.url
-            for p in e.pages.values()
-            if p.site == "regional" and p.status == 200 and p.content_type.startswith("text/html")
+            p.url for p in e.pages.values() if p.site == "regional" and p.is_html
         ]  # poco.in's sitemap lists them all
         seen: set[str] = set()
         out: list[Page] = []
@@ -343,7 +341,7 @@ class Truth:
                 continue
             seen.add(url)
             page = e.pages.get(url)
-            if page is None or page.status != 200 or not page.content_type.startswith("text/html"):
+            if page is None or not page.is_html:
                 continue
             if self._disallowed(url):
                 continue
