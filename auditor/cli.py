@@ -14,11 +14,14 @@ import traceback
 from collections import Counter
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from auditor import __version__
 from auditor.errors import AuditorError, InputError
 from auditor.status import ExitStatus
+
+if TYPE_CHECKING:
+    from auditor.run import RunOptions
 
 
 class _Parser(argparse.ArgumentParser):
@@ -56,7 +59,79 @@ def build_parser() -> argparse.ArgumentParser:
         if name == "truth":
             sub.add_argument("--format", choices=("json", "summary"), default="json")
     sb.add_parser("list", help="list the built-in scenarios")
+
+    run = commands.add_parser(
+        "run", help="crawl: trace every legacy URL, crawl the target and regional sites"
+    )
+    _crawl_options(run)
+    run.add_argument("--out", type=Path, required=True, help="the run's directory (crawl.sqlite, jobs/)")
+    run.add_argument(
+        "--legacy-urls",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="legacy URLs, one per line (repeatable)",
+    )
+    run.add_argument(
+        "--sitemap",
+        action="append",
+        default=[],
+        metavar="FILE|URL",
+        help="a legacy XML sitemap: a file is read, a URL fetched (repeatable)",
+    )
+    run.add_argument(
+        "--redirect-map",
+        type=Path,
+        metavar="CSV",
+        help="the migration's redirect map (old_url[,new_url]); its old URLs join the inventory",
+    )
+
+    demo = commands.add_parser("demo", help="audit the sandbox estate end to end (no network needed)")
+    demo.add_argument("--scenario", default="default", help="a built-in scenario name or a .toml file")
+    demo.add_argument("--out", type=Path, default=Path("auditor-demo"), help="the run's directory")
+    _crawl_options(demo, resolve=False)
     return parser
+
+
+def _crawl_options(parser: argparse.ArgumentParser, resolve: bool = True) -> None:
+    parser.add_argument("--profile", help="a profile .toml file or built-in name (default: poco)")
+    if resolve:
+        parser.add_argument(
+            "--resolve",
+            action="append",
+            default=[],
+            metavar="ORIGIN=HOST:PORT",
+            help="connect ORIGIN to HOST:PORT (plain HTTP; https://HOST:PORT for TLS)",
+        )
+        parser.add_argument(
+            "--allow-resolve",
+            action="append",
+            default=[],
+            metavar="HOST",
+            help="allow a non-loopback --resolve address",
+        )
+    parser.add_argument("--max-pages", type=int, default=0, help="stop each spider after N responses")
+    parser.add_argument(
+        "--no-robots",
+        dest="robots",
+        action="store_false",
+        default=None,
+        help="ignore robots.txt on the site crawl",
+    )
+    parser.add_argument(
+        "--progress",
+        dest="progress",
+        action="store_true",
+        default=None,
+        help="progress lines on standard error (default: when it is a terminal)",
+    )
+    parser.add_argument("--no-progress", dest="progress", action="store_false")
+    parser.add_argument(
+        "--log-level", default="WARNING", choices=("DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL")
+    )
+    parser.add_argument("--only", choices=("legacy", "site"), help="run one spider")
+    parser.add_argument("--as-of", help="the audit's date (YYYY-MM-DD; default today)")
 
 
 def main(
@@ -94,7 +169,72 @@ def main(
 def _dispatch(args: argparse.Namespace, out: TextIO) -> ExitStatus:
     if args.command == "sandbox":
         return _sandbox(args, out)
+    if args.command == "run":
+        return _run(args, out)
+    if args.command == "demo":
+        return _demo(args, out)
     raise InputError(f"unknown command {args.command!r}")
+
+
+def _options(args: argparse.Namespace, **extra: object) -> RunOptions:
+    from auditor.run import RunOptions
+
+    values = {
+        "out": args.out,
+        "profile": args.profile,
+        "max_pages": args.max_pages,
+        "robots": args.robots,
+        "progress": args.progress,
+        "log_level": args.log_level,
+        "only": args.only,
+        "as_of": args.as_of,
+    }
+    values |= extra
+    return RunOptions(**values)
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> ExitStatus:
+    from auditor.run import run
+
+    opts = _options(
+        args,
+        resolve=args.resolve,
+        allow_resolve=args.allow_resolve,
+        legacy_urls=args.legacy_urls,
+        sitemaps=args.sitemap,
+        redirect_map=args.redirect_map,
+    )
+    status, _summary = run(opts, out, sys.stderr)
+    return status
+
+
+def _demo(args: argparse.Namespace, out: TextIO) -> ExitStatus:
+    """The sandbox estate in a child process, its exported inventory and redirect map, one full run."""
+    from auditor import sandbox
+    from auditor.run import run
+
+    scenario = sandbox.load(args.scenario)
+    estate = sandbox.Estate(scenario)
+    args.out.mkdir(parents=True, exist_ok=True)
+    inventory_file = args.out / "legacy-urls.txt"
+    map_file = args.out / "redirect-map.csv"
+    _emit("\n".join(estate.legacy_urls) + "\n", inventory_file, out)
+    buf = io.StringIO()
+    writer = csv.writer(buf, lineterminator="\n")
+    writer.writerow(["old_url", "new_url"])
+    writer.writerows(estate.redirect_map())
+    _emit(buf.getvalue(), map_file, out)
+    with sandbox.SandboxProcess(args.scenario) as sb:
+        sys.stderr.write(f"auditor demo: sandbox estate {scenario.name!r} on {sb.host} ports {sb.ports}\n")
+        opts = _options(
+            args,
+            resolve=sb.resolve_args(),
+            legacy_urls=[inventory_file],
+            redirect_map=map_file,
+            as_of=args.as_of or scenario.as_of.isoformat(),
+        )
+        status, _summary = run(opts, out, sys.stderr)
+    return status
 
 
 def _emit(text: str, path: Path | None, out: TextIO) -> None:

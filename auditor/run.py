@@ -1,0 +1,215 @@
+"""``auditor run``: the whole crawl of one night — legacy tracer and site crawler — into one store.
+
+Everything a person gave is checked before anything is written (bad input is exit 2 and nothing
+half-made). The crawl runs in this process (Scrapy's CrawlerProcess, both spiders side by side), each
+spider with its own JOBDIR under ``--out/jobs/``: a run stopped with Ctrl-C or killed is resumed by
+running the same command again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import logging
+import resource
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TextIO
+
+from auditor import inventory
+from auditor.errors import InputError
+from auditor.profile import Profile
+from auditor.profile import load as load_profile
+from auditor.status import ExitStatus
+from auditor.store import CrawlStore
+
+STORE = "crawl.sqlite"
+
+
+@dataclass
+class RunOptions:
+    out: Path
+    profile: str | None = None
+    resolve: list[str] = field(default_factory=list)
+    allow_resolve: list[str] = field(default_factory=list)
+    legacy_urls: list[Path] = field(default_factory=list)
+    sitemaps: list[str] = field(default_factory=list)
+    redirect_map: Path | None = None
+    max_pages: int = 0
+    robots: bool | None = None
+    progress: bool | None = None
+    log_level: str = "WARNING"
+    only: str | None = None  # legacy | site
+    as_of: str | None = None
+
+
+@dataclass
+class Summary:
+    store: Path
+    elapsed: float
+    responses: int
+    peak_rss_mb: float
+    stats: dict[str, dict[str, Any]]
+    interrupted: bool
+    counts: dict[str, int]
+
+    @property
+    def pages_per_second(self) -> float:
+        return self.responses / self.elapsed if self.elapsed else 0.0
+
+
+def _check_out(out: Path) -> None:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        probe = out / ".auditor-write-test"
+        probe.write_text("", encoding="utf-8")
+        probe.unlink()
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror}", path=out, field="--out") from exc
+
+
+def prepare(opts: RunOptions) -> tuple[Profile, inventory.Sources]:
+    """Check everything a person gave; raise InputError before anything is written."""
+    from auditor.spiders.resolve import parse_resolve  # Scrapy import: only once a crawl is wanted
+
+    profile = load_profile(opts.profile)
+    parse_resolve(opts.resolve, tuple(opts.allow_resolve))
+    if opts.max_pages < 0:
+        raise InputError("must be 0 (no cap) or more", field="--max-pages")
+    if opts.as_of is not None:
+        try:
+            dt.date.fromisoformat(opts.as_of)
+        except ValueError as exc:
+            raise InputError(f"not a date (YYYY-MM-DD): {opts.as_of!r}", field="--as-of") from exc
+    files = [Path(s) for s in opts.sitemaps if not s.startswith(("http://", "https://"))]
+    for path in [*opts.legacy_urls, *files, *([opts.redirect_map] if opts.redirect_map else [])]:
+        if not path.is_file():
+            raise InputError("no such file", path=path)
+    sources = inventory.read_sources(opts.legacy_urls, files, opts.redirect_map)
+    return profile, sources
+
+
+def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary]:
+    profile, sources = prepare(opts)
+    _check_out(opts.out)
+    store_path = opts.out / STORE
+    with CrawlStore(store_path) as store:
+        added = inventory.store_sources(store, sources)
+        with store.db:
+            store.set_meta("profile", {"name": profile.name, "path": profile.path})
+            store.set_meta("as_of", opts.as_of or dt.date.today().isoformat())
+            if store.meta("started") is None:
+                store.set_meta("started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+            store.set_meta("resolve", opts.resolve)
+        listed = store.count("inventory")
+    err.write(
+        f"auditor run: profile {profile.name} -> {store_path}\n"
+        f"  legacy inventory: {listed} URLs ({added['added']} new from {added['listed']} listed)\n"
+    )
+    err.flush()
+    summary = _crawl(opts, profile, store_path)
+    with CrawlStore(store_path) as store, store.db:
+        if not summary.interrupted:
+            store.set_meta("finished", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+        store.set_meta(
+            "crawl",
+            {
+                "elapsed": round(summary.elapsed, 2),
+                "responses": summary.responses,
+                "pages_per_second": round(summary.pages_per_second, 1),
+                "peak_rss_mb": round(summary.peak_rss_mb, 1),
+                "interrupted": summary.interrupted,
+            },
+        )
+    report(summary, out)
+    return (ExitStatus.INTERRUPTED if summary.interrupted else ExitStatus.OK), summary
+
+
+def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:
+    from scrapy.crawler import CrawlerProcess
+    from scrapy.settings import Settings
+
+    from auditor.spiders.legacy import LegacySpider
+    from auditor.spiders.site import SiteSpider
+
+    settings = Settings()
+    settings.setmodule("auditor.settings", priority="project")
+    cmdline = {
+        "AUDITOR_RESOLVE": opts.resolve,
+        "AUDITOR_RESOLVE_ALLOW": opts.allow_resolve,
+        "LOG_LEVEL": opts.log_level,
+        "AUDITOR_PROGRESS": sys.stderr.isatty() if opts.progress is None else opts.progress,
+        "TELNETCONSOLE_ENABLED": False,
+    }
+    if opts.max_pages:
+        cmdline["CLOSESPIDER_PAGECOUNT"] = opts.max_pages
+    if opts.robots is not None:
+        cmdline["ROBOTSTXT_OBEY"] = opts.robots
+    settings.setdict(cmdline, priority="cmdline")
+    process = CrawlerProcess(settings)
+    if logging.getLevelName(opts.log_level) >= logging.WARNING:
+        # a dead origin's robots.txt fails with a traceback at ERROR; the trace already records the
+        # refused connection as data, so the terminal need not shout about it
+        logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
+    common = {"profile": profile.path, "store": str(store_path)}
+    crawlers = []
+    if opts.only in (None, "legacy"):
+        legacy = process.create_crawler(LegacySpider)
+        crawlers.append(legacy)
+        process.crawl(
+            legacy,
+            jobdir=str(opts.out / "jobs" / "legacy"),
+            sitemaps=",".join(s for s in opts.sitemaps if s.startswith(("http://", "https://"))),
+            **common,
+        )
+    if opts.only in (None, "site"):
+        site = process.create_crawler(SiteSpider)
+        crawlers.append(site)
+        process.crawl(site, jobdir=str(opts.out / "jobs" / "site"), **common)
+    started = time.monotonic()
+    process.start()
+    elapsed = time.monotonic() - started
+    stats = {c.spider.name: c.stats.get_stats() for c in crawlers if c.spider and c.stats}
+    responses = sum(int(s.get("response_received_count", 0)) for s in stats.values())
+    interrupted = any(s.get("finish_reason") == "shutdown" for s in stats.values())
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KB on Linux
+    with CrawlStore(store_path, readonly=True) as store:
+        counts = {
+            "inventory": store.count("inventory"),
+            "legacy_traced": store.count("traces", "purpose = 'legacy'"),
+            "pages": store.count("pages"),
+            "crawled": store.count("pages", "crawled = 1"),
+            "soft404": store.count("pages", "soft404 = 1"),
+            "links": store.count("links"),
+            "link_checks": store.count("traces", "purpose = 'link'"),
+        }
+    return Summary(store_path, elapsed, responses, peak, stats, interrupted, counts)
+
+
+def report(summary: Summary, out: TextIO) -> None:
+    c = summary.counts
+    lines = [
+        f"crawl store: {summary.store}",
+        f"  legacy URLs traced: {c['legacy_traced']} of {c['inventory']}",
+        f"  pages stored: {c['pages']} ({c['crawled']} crawled, {c['soft404']} soft-404), "
+        f"{c['links']} links, {c['link_checks']} linked URLs checked",
+        f"  {summary.responses} responses in {summary.elapsed:.1f} s: {summary.pages_per_second:.0f} pages/s;"
+        f" peak memory {summary.peak_rss_mb:.0f} MB",
+    ]
+    if summary.interrupted:
+        lines.append("  interrupted: run the same command again to resume")
+    for name, stats in summary.stats.items():
+        lines.append(f"Scrapy stats ({name}):")
+        lines += [f"  {k}: {_show(v)}" for k, v in sorted(stats.items())]
+    out.write("\n".join(lines) + "\n")
+    out.flush()
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, float):
+        return f"{value:.3f}"
+    if isinstance(value, dt.datetime):
+        return value.isoformat(timespec="seconds")
+    return json.dumps(value) if isinstance(value, (list, dict)) else str(value)
