@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import os
 import resource
+import shutil
 import sys
 import time
 from dataclasses import dataclass, field
@@ -149,6 +151,7 @@ def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:
         cmdline["ROBOTSTXT_OBEY"] = opts.robots
     settings.setdict(cmdline, priority="cmdline")
     process = CrawlerProcess(settings)
+    recover = _recover_jobdirs(opts.out / "jobs", ("legacy", "site"))
     if logging.getLevelName(opts.log_level) >= logging.WARNING:
         # a dead origin's robots.txt fails with a traceback at ERROR; the trace already records the
         # refused connection as data, so the terminal need not shout about it
@@ -161,16 +164,19 @@ def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:
         process.crawl(
             legacy,
             jobdir=str(opts.out / "jobs" / "legacy"),
+            recover=recover["legacy"],
             sitemaps=",".join(s for s in opts.sitemaps if s.startswith(("http://", "https://"))),
             **common,
         )
     if opts.only in (None, "site"):
         site = process.create_crawler(SiteSpider)
         crawlers.append(site)
-        process.crawl(site, jobdir=str(opts.out / "jobs" / "site"), **common)
+        process.crawl(site, jobdir=str(opts.out / "jobs" / "site"), recover=recover["site"], **common)
     started = time.monotonic()
     process.start()
     elapsed = time.monotonic() - started
+    for name in recover:  # the crawl ended cleanly (finished, or stopped gracefully: resumable)
+        (opts.out / "jobs" / f"{name}.running").unlink(missing_ok=True)
     stats = {c.spider.name: c.stats.get_stats() for c in crawlers if c.spider and c.stats}
     responses = sum(int(s.get("response_received_count", 0)) for s in stats.values())
     interrupted = any(s.get("finish_reason") == "shutdown" for s in stats.values())
@@ -186,6 +192,22 @@ def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:
             "link_checks": store.count("traces", "purpose = 'link'"),
         }
     return Summary(store_path, elapsed, responses, peak, stats, interrupted, counts)
+
+
+def _recover_jobdirs(jobs: Path, names: tuple[str, ...]) -> dict[str, str]:
+    """A JOBDIR whose run was killed (its ``.running`` marker survived) cannot be trusted: Scrapy's
+    disk queue is only consistent after a clean close. Discard it; the spider then recovers from the
+    crawl store (untraced inventory, start URLs, and links no trace started from)."""
+    jobs.mkdir(parents=True, exist_ok=True)
+    recover = {}
+    for name in names:
+        marker = jobs / f"{name}.running"
+        killed = marker.exists()
+        if killed:
+            shutil.rmtree(jobs / name, ignore_errors=True)
+        marker.write_text(str(os.getpid()), encoding="utf-8")
+        recover[name] = "1" if killed else "0"
+    return recover
 
 
 def report(summary: Summary, out: TextIO) -> None:

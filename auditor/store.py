@@ -293,14 +293,16 @@ class CrawlStore:
         return self.db.execute("SELECT 1 FROM traces WHERE start = ? LIMIT 1", (url,)).fetchone() is not None
 
     def unvisited_links(self, batch: int = 1000) -> Iterator[tuple[str, int]]:
-        """Link targets of crawled pages that no trace started from, with their depth: what an
-        interrupted crawl had scheduled (or had in flight) and not finished."""
+        """Link targets of crawled pages and sitemap entries that no trace started from, with their
+        depth: what an interrupted crawl had scheduled (or had in flight) and not finished."""
         after = ""
         while True:
             rows = self.db.execute(
-                "SELECT l.dst, min(p.depth) + 1 FROM links l JOIN pages p ON p.url = l.src"
-                " WHERE l.dst > ? AND NOT EXISTS (SELECT 1 FROM traces t WHERE t.start = l.dst)"
-                " GROUP BY l.dst ORDER BY l.dst LIMIT ?",
+                "SELECT url, min(depth) FROM ("
+                " SELECT l.dst AS url, p.depth + 1 AS depth FROM links l JOIN pages p ON p.url = l.src"
+                " WHERE l.dst > ?1 UNION ALL SELECT url, 1 FROM sitemap_entries WHERE url > ?1)"
+                " WHERE NOT EXISTS (SELECT 1 FROM traces t WHERE t.start = url)"
+                " GROUP BY url ORDER BY url LIMIT ?2",
                 (after, batch),
             ).fetchall()
             if not rows:

@@ -10,12 +10,12 @@ from auditor.store import Trace
 
 @dataclass(slots=True)
 class TraceItem:
+    """A finished trace, with the facts and links of the page it ended on (if any). One item, so one
+    batch of the store holds both or neither: a crawl killed between them cannot keep a trace whose
+    page is lost (a resumed crawl re-fetches URLs without a trace)."""
+
     trace: Trace
-
-
-@dataclass(slots=True)
-class PageItem:
-    page: dict[str, Any]
+    page: dict[str, Any] | None = None
     links: list[tuple[str, str, str | None, str | None]] = field(default_factory=list)  # rel, url, lang, text
 
 

@@ -94,7 +94,13 @@ class LegacySpider(TracingSpider):
     def follow(self, trace: Trace, links: list[tuple[str, str, str | None, str | None]]) -> Iterator[Any]:
         for rel, url, _lang, _text in links:
             site = self.profile.site_of(url)
-            if rel == "a" and site is not None and site.role == "legacy" and self.fresh(url):
+            if (
+                rel == "a"
+                and site is not None
+                and site.role == "legacy"
+                and self.fresh(url)
+                and not self.done_before(url)
+            ):
                 yield from self._discovered(url, "crawl")
 
     def sitemap_entry(self, url: str) -> Iterator[Any]:

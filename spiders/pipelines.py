@@ -15,7 +15,7 @@ from scrapy.crawler import Crawler
 from auditor.finish import finish
 from auditor.store import CrawlStore
 
-from .items import InventoryItem, PageItem, ProbeItem, SitemapItem, TraceItem
+from .items import InventoryItem, ProbeItem, SitemapItem, TraceItem
 
 
 class StorePipeline:
@@ -49,10 +49,10 @@ class StorePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, TraceItem):
             self.traces.append(item.trace)
-        elif isinstance(item, PageItem):
-            self.pages.append(item.page)
-            url = item.page["url"]
-            self.links.extend((url, rel, dst, lang, text) for rel, dst, lang, text in item.links)
+            if item.page is not None:
+                self.pages.append(item.page)
+                url = item.page["url"]
+                self.links.extend((url, rel, dst, lang, text) for rel, dst, lang, text in item.links)
         elif isinstance(item, SitemapItem):
             self.sitemap.extend((loc, lastmod, item.sitemap) for loc, lastmod in item.entries)
         elif isinstance(item, ProbeItem):

@@ -91,7 +91,7 @@ class SiteSpider(TracingSpider):
     def follow(self, trace: Trace, links: list[tuple[str, str, str | None, str | None]]) -> Iterator[Any]:
         depth = (trace.depth or 0) + 1
         for _rel, url, _lang, _text in links:
-            if self.fresh(url):
+            if self.fresh(url) and not self.done_before(url):
                 yield self.schedule(url, depth)
 
     def sitemap_entry(self, url: str) -> Iterator[Any]:

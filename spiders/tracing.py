@@ -30,12 +30,12 @@ from w3lib.url import safe_url_string
 from auditor import defaults, soft404
 from auditor.profile import Profile
 from auditor.profile import load as load_profile
-from auditor.store import Hop, Trace
+from auditor.store import CrawlStore, Hop, Trace
 from auditor.urls import is_http
 
 from . import sitemaps
 from .facts import is_html, page_facts
-from .items import PageItem, ProbeItem, SitemapItem, TraceItem
+from .items import ProbeItem, SitemapItem, TraceItem
 
 META = "auditor_trace"
 
@@ -64,10 +64,18 @@ class TracingSpider(scrapy.Spider):
     """Base of the legacy tracer and the site crawler (not a spider of its own: it has no name)."""
 
     def __init__(
-        self, profile: str | None = None, store: str | None = None, jobdir: str | None = None, **kwargs: Any
+        self,
+        profile: str | None = None,
+        store: str | None = None,
+        jobdir: str | None = None,
+        recover: str | None = None,
+        **kwargs: Any,
     ) -> None:
         super().__init__(**kwargs)
         self.jobdir = jobdir
+        # recover=1: the last run was killed and its JOBDIR discarded; the store says what is done
+        self.recover = recover == "1"
+        self._reader: CrawlStore | None = None
         self.profile = load_profile(profile)
         self.store_path = store
         self.hop_cap = self.profile.hop_cap
@@ -216,13 +224,13 @@ class TracingSpider(scrapy.Spider):
         self.crawler.stats.inc_value(f"auditor/trace/{trace.purpose}")
         if end == "loop":
             self.crawler.stats.inc_value("auditor/redirect/loop")
-        yield TraceItem(trace)
         if response is None or end != "page":
+            yield TraceItem(trace)
             return
         follow = self.follows(trace, response)
         page = page_facts(response, self.profile, crawled=follow, depth=trace.depth)
         links = self.links_of(response) if follow else []
-        yield PageItem(page, links)
+        yield TraceItem(trace, page, links)
         if follow:
             yield from self.follow(trace, links)
         yield from self.ended(trace, response)
@@ -251,6 +259,14 @@ class TracingSpider(scrapy.Spider):
         if len(self._recent) > self._recent_max:
             self._recent.popitem(last=False)
         return True
+
+    def done_before(self, url: str) -> bool:
+        """When recovering from a killed run: whether the store already holds a trace of ``url``."""
+        if not self.recover or self.store_path is None:
+            return False
+        if self._reader is None:
+            self._reader = CrawlStore(self.store_path, readonly=True)
+        return self._reader.traced(url)
 
     # -- hooks ---------------------------------------------------------------------------------
     def follows(self, trace: Trace, response: Response) -> bool:
