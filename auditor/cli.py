@@ -64,7 +64,9 @@ def build_parser() -> argparse.ArgumentParser:
         "run", help="crawl: trace every legacy URL, crawl the target and regional sites"
     )
     _crawl_options(run)
-    run.add_argument("--out", type=Path, required=True, help="the run's directory (crawl.sqlite, jobs/)")
+    run.add_argument(
+        "--out", type=Path, default=Path("auditor-out"), help="the run's directory (default: auditor-out)"
+    )
     run.add_argument(
         "--legacy-urls",
         type=Path,
@@ -215,7 +217,10 @@ def _demo(args: argparse.Namespace, out: TextIO) -> ExitStatus:
 
     scenario = sandbox.load(args.scenario)
     estate = sandbox.Estate(scenario)
-    args.out.mkdir(parents=True, exist_ok=True)
+    try:
+        args.out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(f"cannot write here: {exc.strerror}", path=args.out, field="--out") from exc
     inventory_file = args.out / "legacy-urls.txt"
     map_file = args.out / "redirect-map.csv"
     _emit("\n".join(estate.legacy_urls) + "\n", inventory_file, out)

@@ -223,3 +223,21 @@ def test_links_to_other_sites_are_checked_not_followed(store: CrawlStore) -> Non
 def test_sitemap_lastmod_is_recorded(store: CrawlStore) -> None:
     n = store.count("sitemap_entries", f"sitemap = '{IN}/sitemap.xml'")
     assert n > 10
+
+
+def test_demo_audits_the_sandbox_end_to_end(tmp_path) -> None:
+    """The README's first command: sandbox in a child process, its inventory and map, one full run."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "demo"
+    proc = subprocess.run(
+        [sys.executable, "-m", "auditor", "demo", "--out", str(out), "--no-progress"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    assert "legacy URLs traced: 572 of 572" in proc.stdout
+    assert (out / "crawl.sqlite").exists() and (out / "legacy-urls.txt").exists()
+    assert (out / "redirect-map.csv").read_text().startswith("old_url,new_url\n")

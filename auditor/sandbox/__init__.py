@@ -158,6 +158,10 @@ class SandboxProcess(_Endpoints):
             str(self.scale),
             "--host",
             self.host,
+            "--https-port",
+            "0",
+            "--http-port",
+            "0",
             "--json",
         ]
         env = dict(os.environ, PYTHONUNBUFFERED="1")
