@@ -263,31 +263,26 @@ class CrawlStore:
         )
 
     # -- reading -------------------------------------------------------------------------------
-    def inventory(self, after: str = "", batch: int = 1000) -> Iterator[tuple[str, str, str]]:
-        """(canonical, url as listed, source), in canonical order, read in batches (no long reads)."""
+    def _batched(self, sql: str, batch: int) -> Iterator[tuple[Any, ...]]:
+        """Rows of ``sql`` read in batches, keyed by their first column (``:after``, ``:batch``), so
+        no read transaction stays open while the crawl writes."""
+        after = ""
         while True:
-            rows = self.db.execute(
-                "SELECT canonical, url, source FROM inventory WHERE canonical > ? ORDER BY canonical LIMIT ?",
-                (after, batch),
-            ).fetchall()
+            rows = self.db.execute(sql, {"after": after, "batch": batch}).fetchall()
             if not rows:
                 return
             yield from rows
             after = rows[-1][0]
 
-    def untraced_inventory(self, after: str = "", batch: int = 1000) -> Iterator[tuple[str, str]]:
-        """Inventory URLs without a legacy trace yet: what a (resumed) tracer still has to do."""
-        while True:
-            rows = self.db.execute(
-                "SELECT i.canonical, i.url FROM inventory i WHERE i.canonical > ? AND NOT EXISTS "
-                "(SELECT 1 FROM traces t WHERE t.start = i.url AND t.purpose = 'legacy') "
-                "ORDER BY i.canonical LIMIT ?",
-                (after, batch),
-            ).fetchall()
-            if not rows:
-                return
-            yield from rows
-            after = rows[-1][0]
+    def untraced_inventory(self, batch: int = 1000) -> Iterator[tuple[str, str]]:
+        """(canonical, url as listed) of inventory URLs without a legacy trace yet: what a (resumed)
+        tracer still has to do."""
+        return self._batched(
+            "SELECT i.canonical, i.url FROM inventory i WHERE i.canonical > :after AND NOT EXISTS"
+            " (SELECT 1 FROM traces t WHERE t.start = i.url AND t.purpose = 'legacy')"
+            " ORDER BY i.canonical LIMIT :batch",
+            batch,
+        )
 
     def traced(self, url: str) -> bool:
         return self.db.execute("SELECT 1 FROM traces WHERE start = ? LIMIT 1", (url,)).fetchone() is not None
@@ -295,20 +290,15 @@ class CrawlStore:
     def unvisited_links(self, batch: int = 1000) -> Iterator[tuple[str, int]]:
         """Link targets of crawled pages and sitemap entries that no trace started from, with their
         depth: what an interrupted crawl had scheduled (or had in flight) and not finished."""
-        after = ""
-        while True:
-            rows = self.db.execute(
-                "SELECT url, min(depth) FROM ("
-                " SELECT l.dst AS url, p.depth + 1 AS depth FROM links l JOIN pages p ON p.url = l.src"
-                " WHERE l.dst > ?1 UNION ALL SELECT url, 1 FROM sitemap_entries WHERE url > ?1)"
-                " WHERE NOT EXISTS (SELECT 1 FROM traces t WHERE t.start = url)"
-                " GROUP BY url ORDER BY url LIMIT ?2",
-                (after, batch),
-            ).fetchall()
-            if not rows:
-                return
-            yield from ((url, depth or 1) for url, depth in rows)
-            after = rows[-1][0]
+        rows = self._batched(
+            "SELECT url, min(depth) FROM ("
+            " SELECT l.dst AS url, p.depth + 1 AS depth FROM links l JOIN pages p ON p.url = l.src"
+            " WHERE l.dst > :after UNION ALL SELECT url, 1 FROM sitemap_entries WHERE url > :after)"
+            " WHERE NOT EXISTS (SELECT 1 FROM traces t WHERE t.start = url)"
+            " GROUP BY url ORDER BY url LIMIT :batch",
+            batch,
+        )
+        return ((url, depth or 1) for url, depth in rows)
 
     def traces(self, purpose: str | None = None) -> Iterator[Trace]:
         sql = "SELECT start, purpose, end, hops, depth FROM traces"
