@@ -213,14 +213,11 @@ def _run(args: argparse.Namespace, out: TextIO) -> ExitStatus:
 def _demo(args: argparse.Namespace, out: TextIO) -> ExitStatus:
     """The sandbox estate in a child process, its exported inventory and redirect map, one full run."""
     from auditor import sandbox
-    from auditor.run import run
+    from auditor.run import check_out, run
 
     scenario = sandbox.load(args.scenario)
     estate = sandbox.Estate(scenario)
-    try:
-        args.out.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(f"cannot write here: {exc.strerror}", path=args.out, field="--out") from exc
+    check_out(args.out)
     inventory_file = args.out / "legacy-urls.txt"
     map_file = args.out / "redirect-map.csv"
     _emit("\n".join(estate.legacy_urls) + "\n", inventory_file, out)

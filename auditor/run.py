@@ -62,7 +62,7 @@ class Summary:
         return self.responses / self.elapsed if self.elapsed else 0.0
 
 
-def _check_out(out: Path) -> None:
+def check_out(out: Path) -> None:
     try:
         out.mkdir(parents=True, exist_ok=True)
         probe = out / ".auditor-write-test"
@@ -95,7 +95,7 @@ def prepare(opts: RunOptions) -> tuple[Profile, inventory.Sources]:
 
 def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary]:
     profile, sources = prepare(opts)
-    _check_out(opts.out)
+    check_out(opts.out)
     store_path = opts.out / STORE
     with CrawlStore(store_path) as store:
         added = inventory.store_sources(store, sources)

@@ -52,10 +52,10 @@ def is_html(response: Response) -> bool:
     )
 
 
-def page_facts(response: Response, profile: Profile, crawled: bool, depth: int | None) -> dict[str, Any]:
-    """The page row for the crawl store (links are extracted separately by ``links``)."""
+def page_facts(response: Response, profile: Profile, depth: int | None) -> dict[str, Any]:
+    """The page row for the crawl store (links are extracted separately by ``links``; whether the
+    page is ``crawled`` is the spider's to say)."""
     info = profile.classify(response.url)
-    site = profile.site_of(response.url)
     page: dict[str, Any] = {
         "url": response.url,
         "site": info.site,
@@ -68,7 +68,7 @@ def page_facts(response: Response, profile: Profile, crawled: bool, depth: int |
         "last_modified": header(response, "Last-Modified"),
         "etag": header(response, "ETag"),
         "bytes": len(response.body),
-        "crawled": int(crawled and site is not None),
+        "crawled": 0,
         "depth": depth,
         "freshness": [],
     }

@@ -77,7 +77,7 @@ class LegacySpider(TracingSpider):
             self.trace(url, "legacy", robots=source != "sitemap", depth=1),
         ]
 
-    def follows(self, trace: Trace, response: Response) -> bool:
+    def follows(self, trace: Trace, response: Response, page: dict[str, Any]) -> bool:
         """A live legacy page (the site still answers it) is crawled to complete the inventory."""
         site = self.profile.site_of(response.url)
         return (
@@ -87,9 +87,6 @@ class LegacySpider(TracingSpider):
             and response.status == 200
             and "nofollow" not in (facts.header(response, "X-Robots-Tag") or "")
         )
-
-    def links_of(self, response: Response) -> list[tuple[str, str, str | None, str | None]]:
-        return list(facts.links(response, self.profile.crawl.max_links_per_page))
 
     def follow(self, trace: Trace, links: list[tuple[str, str, str | None, str | None]]) -> Iterator[Any]:
         for rel, url, _lang, _text in links:

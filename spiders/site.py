@@ -11,6 +11,7 @@ the profile says otherwise; so is a page's nofollow.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from typing import Any
 
@@ -53,7 +54,7 @@ class SiteSpider(TracingSpider):
         purpose = "page" if self.profile.crawlable(url) else "link"
         return self.trace(url, purpose, depth=depth)
 
-    def follows(self, trace: Trace, response: Response) -> bool:
+    def follows(self, trace: Trace, response: Response, page: dict[str, Any]) -> bool:
         if trace.purpose != "page" or response.status != 200 or not facts.is_html(response):
             return False
         url = response.url
@@ -63,13 +64,8 @@ class SiteSpider(TracingSpider):
             self.crawler.stats.inc_value("auditor/crawl/capped/depth")
             return False
         if self.profile.crawl.robots_obey:
-            robots = " ".join(
-                [
-                    facts.header(response, "X-Robots-Tag") or "",
-                    *response.css("meta[name='robots' i]::attr(content)").getall(),
-                ]
-            ).lower()
-            if "nofollow" in robots or "none" in robots.split():
+            robots = page.get("meta_robots") or ""  # X-Robots-Tag and meta robots, lowercased
+            if "nofollow" in robots or "none" in re.split(r"[,\s]+", robots):
                 self.crawler.stats.inc_value("auditor/crawl/nofollow")
                 return False
         trap = self.profile.trap_of(url)
@@ -84,9 +80,6 @@ class SiteSpider(TracingSpider):
             return False
         counts[key] = counts.get(key, 0) + 1
         return True
-
-    def links_of(self, response: Response) -> list[tuple[str, str, str | None, str | None]]:
-        return list(facts.links(response, self.profile.crawl.max_links_per_page))
 
     def follow(self, trace: Trace, links: list[tuple[str, str, str | None, str | None]]) -> Iterator[Any]:
         depth = (trace.depth or 0) + 1

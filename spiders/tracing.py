@@ -33,7 +33,7 @@ from auditor.profile import load as load_profile
 from auditor.store import CrawlStore, Hop, Trace
 from auditor.urls import is_http
 
-from . import sitemaps
+from . import facts, sitemaps
 from .facts import is_html, page_facts
 from .items import ProbeItem, SitemapItem, TraceItem
 
@@ -227,9 +227,10 @@ class TracingSpider(scrapy.Spider):
         if response is None or end != "page":
             yield TraceItem(trace)
             return
-        follow = self.follows(trace, response)
-        page = page_facts(response, self.profile, crawled=follow, depth=trace.depth)
-        links = self.links_of(response) if follow else []
+        page = page_facts(response, self.profile, depth=trace.depth)
+        follow = self.follows(trace, response, page)
+        page["crawled"] = int(follow and page["site"] is not None)
+        links = list(facts.links(response, self.profile.crawl.max_links_per_page)) if follow else []
         yield TraceItem(trace, page, links)
         if follow:
             yield from self.follow(trace, links)
@@ -269,12 +270,10 @@ class TracingSpider(scrapy.Spider):
         return self._reader.traced(url)
 
     # -- hooks ---------------------------------------------------------------------------------
-    def follows(self, trace: Trace, response: Response) -> bool:
-        """Whether the page a trace ended on is crawled: its links stored and followed."""
+    def follows(self, trace: Trace, response: Response, page: dict[str, Any]) -> bool:
+        """Whether the page a trace ended on (its facts in ``page``) is crawled: its links stored
+        and followed."""
         return False
-
-    def links_of(self, response: Response) -> list[tuple[str, str, str | None, str | None]]:
-        return []
 
     def follow(self, trace: Trace, links: list[tuple[str, str, str | None, str | None]]) -> Iterator[Any]:
         return iter(())
