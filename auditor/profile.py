@@ -21,6 +21,7 @@ from auditor.tomlsource import Fields
 from auditor.tomlsource import load as load_toml
 
 ROLES = ("legacy", "target", "regional")
+SLUG = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 DEFAULT_PROFILE = "poco"
 
 
@@ -107,6 +108,7 @@ class Profile:
     max_hops: int = defaults.AUDITOR_MAX_HOPS
     stale_after_days: int = defaults.AUDITOR_STALE_AFTER_DAYS
     hop_cap: int = defaults.AUDITOR_HOP_CAP
+    product_aliases: dict[str, str] = field(default_factory=dict)  # any site's slug -> product key
     _by_origin: dict[str, Site] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:
@@ -224,7 +226,7 @@ def _origin(f: Fields, key: str, value: str) -> str:
 
 
 def _parse(root: Fields, path: str) -> Profile:
-    known = {"profile", "thresholds", "crawl", "sites", "region_map", "pattern"}
+    known = {"profile", "thresholds", "crawl", "sites", "region_map", "pattern", "products"}
     for key in root.data:
         if key not in known:
             raise root.error(key, f"unknown table; expected one of {', '.join(sorted(known))}")
@@ -323,6 +325,17 @@ def _parse(root: Fields, path: str) -> Profile:
             raise p.error("site", f"no site named {site!r}; sites: {', '.join(sorted(names))}")
         regex = _regex(p, "path")
         patterns.append(Pattern(site, p.get("kind", str), regex))
+    aliases_f = root.sub("products").sub("aliases")
+    aliases = {}
+    for key in aliases_f.data:
+        value = aliases_f.get(key, str)
+        for slug in (key, value):
+            if not SLUG.match(slug):
+                raise aliases_f.error(key, f"not a product slug (a-z, 0-9, '-'): {slug!r}")
+        aliases[key] = value
+    for key in root.sub("products").data:
+        if key != "aliases":
+            raise root.sub("products").error(key, "unknown setting; expected 'aliases'")
     return Profile(
         name=head.get("name", str),
         description=head.get("description", str, ""),
@@ -334,6 +347,7 @@ def _parse(root: Fields, path: str) -> Profile:
         max_hops=_positive(thresholds, "max_hops", int, defaults.AUDITOR_MAX_HOPS),
         stale_after_days=_positive(thresholds, "stale_after_days", int, defaults.AUDITOR_STALE_AFTER_DAYS),
         hop_cap=_positive(thresholds, "hop_cap", int, defaults.AUDITOR_HOP_CAP, 1),
+        product_aliases=aliases,
     )
 
 

@@ -1,4 +1,5 @@
-"""``auditor run``: the whole crawl of one night — legacy tracer and site crawler — into one store.
+"""``auditor run``: the whole crawl of one night — legacy tracer and site crawler — into one store,
+then the audit of that store (``auditor/audit.py``: findings.json, graph.json, graph.graphml).
 
 Everything a person gave is checked before anything is written (bad input is exit 2 and nothing
 half-made). The crawl runs in this process (Scrapy's CrawlerProcess, both spiders side by side), each
@@ -21,6 +22,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from auditor import inventory
+from auditor.audit import AuditResult, audit, summarize
 from auditor.errors import InputError
 from auditor.profile import Profile
 from auditor.profile import load as load_profile
@@ -56,6 +58,7 @@ class Summary:
     stats: dict[str, dict[str, Any]]
     interrupted: bool
     counts: dict[str, int]
+    audit: AuditResult | None = None
 
     @property
     def pages_per_second(self) -> float:
@@ -103,7 +106,9 @@ def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary
             store.set_meta("profile", {"name": profile.name, "path": profile.path})
             store.set_meta("as_of", opts.as_of or dt.date.today().isoformat())
             if store.meta("started") is None:
-                store.set_meta("started", dt.datetime.now(dt.UTC).isoformat(timespec="seconds"))
+                now = dt.datetime.now(dt.UTC)
+                store.set_meta("started", now.isoformat(timespec="seconds"))
+                store.set_meta("run_id", now.strftime("%Y%m%dT%H%M%SZ"))
             store.set_meta("resolve", opts.resolve)
         listed = store.count("inventory")
     err.write(
@@ -126,7 +131,11 @@ def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary
             },
         )
     report(summary, out)
-    return (ExitStatus.INTERRUPTED if summary.interrupted else ExitStatus.OK), summary
+    if summary.interrupted:
+        return ExitStatus.INTERRUPTED, summary
+    summary.audit = audit(opts.out, store_path, profile)
+    summarize(summary.audit, out)
+    return ExitStatus.OK, summary
 
 
 def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:

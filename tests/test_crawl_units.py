@@ -19,7 +19,10 @@ PROFILE = load()
         ("HTTPS://WWW.PO.CO:443/uk/#top", "https://www.po.co/uk/"),
         ("https://www.mi.com/x?b=2&a=1&gclid=9", "https://www.mi.com/x?a=1&b=2"),
         ("http://www.po.co:80/global/", "http://www.po.co/global/"),
-        ("https://www.mi.com/global/product/poco-f6/?gid=12", "https://www.mi.com/global/product/poco-f6/?gid=12"),
+        (
+            "https://www.mi.com/global/product/poco-f6/?gid=12",
+            "https://www.mi.com/global/product/poco-f6/?gid=12",
+        ),
     ],
 )
 def test_canonical(listed: str, expected: str) -> None:

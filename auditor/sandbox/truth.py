@@ -94,6 +94,7 @@ class Truth:
         self.findings: list[dict[str, Any]] = []
         self.coverage: list[dict[str, Any]] = []
         self.live_products: dict[str, set[str]] = {}
+        self.regional: list[dict[str, Any]] = []
         self._judge()
 
     def add(
@@ -123,6 +124,7 @@ class Truth:
     # -- the judging --------------------------------------------------------------------------
     def _judge(self) -> None:
         self._live_products()
+        self._regional_lag()
         self._legacy_urls()
         self._crawl_findings()
         self.findings.sort(key=lambda f: (f["type"], f["url"]))
@@ -145,6 +147,22 @@ class Truth:
                 ):
                     live.add(p.slug)
             self.live_products[region] = live
+
+    def _regional_lag(self) -> None:
+        """Products live on the target region poco.in shadows that poco.in never lists."""
+        s = self.s
+        region = s.regional_region
+        if region not in self.live_products:
+            return
+        listed = {p.slug for p in s.sold_on_regional()}
+        self.regional.append(
+            {
+                "site": "regional",
+                "region": region,
+                "target_region": region,
+                "lag": sorted(self.live_products[region] - listed),
+            }
+        )
 
     def _legacy_urls(self) -> None:
         e, s = self.e, self.s
@@ -439,5 +457,6 @@ class Truth:
                 | {"target_region": c["target_region"]}
                 for c in self.coverage
             ],
+            "regional": self.regional,
             "findings": self.findings,
         }

@@ -1,0 +1,244 @@
+"""The product/URL graph, built from the crawl store alone (no Scrapy, no network).
+
+A networkx ``MultiDiGraph`` whose nodes are
+
+- URLs (``https://www.mi.com/uk/product/poco-f6/``): what the profile says the URL is (site, role,
+  kind, region, slug) and, when a trace ended on it, the page's facts (status, soft-404 verdict,
+  names, freshness); a traced URL also carries its traces (``{purpose: {"end", "hops"}}``);
+- products (``product:poco-x6-pro``): key, display name, the slugs that stand for it;
+- regions (``region:target/uk``) and sites (``site:target``);
+
+and whose edges, keyed by their type, are ``redirects_to`` (status, hop index, via), ``links_to``,
+``canonical``, ``hreflang`` (from pages the crawl followed), ``describes`` (page -> product, with how the
+identity was established), ``in_region`` (URL -> region) and ``part_of`` (region -> site).
+
+The rules (``auditor/rules``) read it through :class:`AuditGraph`'s accessors; tests build tiny graphs
+with the same ``add_*`` calls :func:`build` makes from a store.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+
+from auditor.identity import PRODUCT_KINDS, Named, ProductIndex
+from auditor.profile import Profile
+from auditor.store import CrawlStore
+from auditor.urls import canonical
+
+LINK_RELS = {"a": "links_to", "canonical": "canonical", "hreflang": "hreflang"}
+
+#: Page facts copied from the store onto URL nodes.
+PAGE_FACTS = (
+    "status",
+    "content_type",
+    "title",
+    "h1",
+    "ld_name",
+    "og_title",
+    "canonical",
+    "meta_robots",
+    "freshness",
+    "newest",
+    "newest_source",
+    "soft404",
+    "soft404_reason",
+    "crawled",
+    "depth",
+)
+
+
+class AuditGraph:
+    """The graph and what the rules need beside it: the profile, the as-of date, the redirect map."""
+
+    def __init__(self, profile: Profile, as_of: dt.date) -> None:
+        self.g: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+        self.profile = profile
+        self.as_of = as_of
+        self.products = ProductIndex(aliases=profile.product_aliases)
+        self.redirect_map: dict[str, str] = {}  # canonical old URL -> new URL as listed
+        self.inventory: list[str] = []  # legacy URLs as listed
+
+    # -- building ------------------------------------------------------------------------------
+    def url(self, url: str) -> dict[str, Any]:
+        """The node of a URL (added, classified by the profile, if new)."""
+        if url not in self.g:
+            info = self.profile.classify(url)
+            self.g.add_node(
+                url, type="url", site=info.site, role=info.role, kind=info.kind, region=info.region,
+                slug=info.slug, traces={},
+            )  # fmt: skip
+        attrs: dict[str, Any] = self.g.nodes[url]
+        return attrs
+
+    def add_inventory(self, url: str, source: str = "") -> None:
+        node = self.url(url)
+        if not node.get("inventory"):
+            node["inventory"] = source or True
+            self.inventory.append(url)
+
+    def add_map_row(self, old: str, new: str | None) -> None:
+        if new:
+            self.redirect_map[canonical(old)] = new
+
+    def add_page(self, url: str, **facts: Any) -> None:
+        node = self.url(url)
+        for key in PAGE_FACTS:
+            if key in facts:
+                node[key] = facts[key]
+        node["page"] = True
+        node.setdefault("soft404", None)
+        node.setdefault("crawled", 0)
+
+    def add_probe(self, url: str) -> None:
+        """A URL the crawler made up to fingerprint a section's not-found page: never a product."""
+        self.url(url)["probe"] = True
+
+    def add_trace(self, start: str, purpose: str, end: str, hops: list[dict[str, Any]]) -> None:
+        """One traced path: its hops (url, status, location, and retries/error/via when they apply)."""
+        hops = [{k: v for k, v in h.items() if k != "elapsed"} for h in hops]
+        self.url(start)["traces"][purpose] = {"end": end, "hops": hops}
+        for i, hop in enumerate(hops):
+            self.url(hop["url"])
+            if hop.get("location"):
+                self.url(hop["location"])
+                self.g.add_edge(
+                    hop["url"], hop["location"], key="redirects_to", status=hop.get("status"), hop=i,
+                    via=hop.get("via", "http"),
+                )  # fmt: skip
+
+    def add_link(self, src: str, rel: str, dst: str, text: str | None = None) -> None:
+        self.url(src)
+        self.url(dst)
+        kind = LINK_RELS.get(rel, "links_to")
+        if not self.g.has_edge(src, dst, key=kind):
+            self.g.add_edge(src, dst, key=kind, text=text)
+
+    def finish(self) -> AuditGraph:
+        """Join product identities (needs every page first) and add product, region and site nodes."""
+        named = []
+        for url, a in self.url_nodes():
+            if a.get("page") and a.get("slug") and a.get("role") and not a.get("probe"):
+                names = (a.get("ld_name") or "", a.get("og_title") or "", a.get("h1") or "")
+                named.append(Named(a["role"], a["slug"], a["kind"], self.live(url), names))
+        self.products = ProductIndex.build(named, self.profile.product_aliases)
+        for url, a in list(self.url_nodes()):
+            if a.get("slug") and a.get("kind") in PRODUCT_KINDS and not a.get("probe"):
+                key = self.products.key(a["slug"])
+                a["product"] = key
+                pnode = f"product:{key}"
+                if pnode not in self.g:
+                    self.g.add_node(pnode, type="product", key=key, name=self.products.name(key), slugs=[])
+                if a["slug"] not in self.g.nodes[pnode]["slugs"]:
+                    self.g.nodes[pnode]["slugs"].append(a["slug"])
+                if a.get("page"):
+                    self.g.add_edge(url, pnode, key="describes", by=self.products.how(a["slug"]))
+            if a.get("region") and a.get("site"):
+                rnode = f"region:{a['site']}/{a['region']}"
+                if rnode not in self.g:
+                    self.g.add_node(rnode, type="region", site=a["site"], region=a["region"])
+                    snode = f"site:{a['site']}"
+                    self.g.add_node(snode, type="site", role=a["role"])
+                    self.g.add_edge(rnode, snode, key="part_of")
+                self.g.add_edge(url, rnode, key="in_region")
+        return self
+
+    # -- reading (what the rules use) ----------------------------------------------------------
+    def url_nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
+        for n, a in self.g.nodes(data=True):
+            if a.get("type") == "url":
+                yield n, a
+
+    def node(self, url: str) -> dict[str, Any]:
+        attrs: dict[str, Any] = self.g.nodes[url] if url in self.g else {}
+        return attrs
+
+    def live(self, url: str) -> bool:
+        """A page that answered 200 and is not a soft-404."""
+        a = self.node(url)
+        return bool(a.get("page")) and a.get("status") == 200 and not a.get("soft404")
+
+    def trace(self, url: str, purposes: tuple[str, ...]) -> dict[str, Any] | None:
+        """The first of ``purposes`` a trace from ``url`` was made for."""
+        traces = self.node(url).get("traces") or {}
+        for purpose in purposes:
+            if purpose in traces:
+                t: dict[str, Any] = traces[purpose]
+                return t
+        return None
+
+    def followed_pages(self, roles: tuple[str, ...] = ("target", "regional")) -> Iterator[tuple[str, dict]]:
+        """Pages of these roles the site crawl reached and followed (their links are recorded)."""
+        for url, a in self.url_nodes():
+            if a.get("crawled") and a.get("role") in roles and a.get("status") == 200:
+                yield url, a
+
+    def links_from(self, url: str) -> Iterator[tuple[str, str, str | None]]:
+        """(rel, target, anchor text) of a page's a / canonical / hreflang links."""
+        rels = {v: k for k, v in LINK_RELS.items()}
+        for _src, dst, key, data in self.g.out_edges(url, keys=True, data=True):
+            if key in rels:
+                yield rels[key], dst, data.get("text")
+
+    def product_name(self, key: str | None) -> str | None:
+        return None if key is None else self.products.name(key)
+
+
+def build(store: CrawlStore, profile: Profile) -> AuditGraph:
+    """The graph of one run's crawl store."""
+    as_of = dt.date.fromisoformat(store.meta("as_of") or dt.date.today().isoformat())
+    graph = AuditGraph(profile, as_of)
+    for _canonical, url, source, _line in store.inventory():
+        graph.add_inventory(url, source)
+    for old, new, _line in store.redirect_map():
+        graph.add_map_row(old, new)
+    for url in store.probes().values():
+        graph.add_probe(url)
+    for page in store.pages():
+        graph.add_page(page.pop("url"), **page)
+    for t in store.traces():
+        if t.purpose != "probe":
+            graph.add_trace(t.start, t.purpose, t.end, [h.as_dict() for h in t.hops])
+    for src, rel, dst, _lang, text in store.links():
+        graph.add_link(src, rel, dst, text)
+    return graph.finish()
+
+
+# -- export ------------------------------------------------------------------------------------
+def write_node_link(graph: AuditGraph, path: Path) -> None:
+    """``graph.json``: networkx node-link JSON (``nx.node_link_graph(json.load(f))`` reads it back)."""
+    data = nx.node_link_data(graph.g, edges="edges")
+    _atomic(path, json.dumps(data, ensure_ascii=False, default=str))
+
+
+def write_graphml(graph: AuditGraph, path: Path) -> None:
+    """``graph.graphml`` for Gephi and friends: GraphML takes scalars only, so lists and dicts are JSON
+    strings and missing values are left out."""
+    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
+    for n, a in graph.g.nodes(data=True):
+        flat.add_node(n, **_scalars(a))
+    for u, v, k, a in graph.g.edges(keys=True, data=True):
+        flat.add_edge(u, v, key=k, type=k, **_scalars(a))
+    tmp = path.with_name(path.name + ".part")
+    nx.write_graphml(flat, tmp)
+    tmp.replace(path)
+
+
+def _scalars(attrs: dict[str, Any]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for k, v in attrs.items():
+        if v is None or v == {} or v == []:
+            continue
+        out[k] = json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, tuple)) else v
+    return out
+
+
+def _atomic(path: Path, text: str) -> None:
+    tmp = path.with_name(path.name + ".part")
+    tmp.write_text(text, encoding="utf-8")
+    tmp.replace(path)
