@@ -235,7 +235,11 @@ def _demo(args: argparse.Namespace, out: TextIO) -> ExitStatus:
             redirect_map=map_file,
             as_of=args.as_of or scenario.as_of.isoformat(),
         )
-        status, _summary = run(opts, out, sys.stderr)
+        status, summary = run(opts, out, sys.stderr)
+    if summary.audit is not None and opts.as_of == scenario.as_of.isoformat():
+        from auditor.sandbox.score import report, score  # the truth assumes the scenario's own as-of
+
+        out.write(report(score(sandbox.Truth(estate).document(), summary.audit.document)) + "\n")
     return status
 
 

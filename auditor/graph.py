@@ -134,8 +134,10 @@ class AuditGraph:
                 pnode = f"product:{key}"
                 if pnode not in self.g:
                     self.g.add_node(pnode, type="product", key=key, name=self.products.name(key), slugs=[])
-                if a["slug"] not in self.g.nodes[pnode]["slugs"]:
-                    self.g.nodes[pnode]["slugs"].append(a["slug"])
+                slugs = self.g.nodes[pnode]["slugs"]
+                if a["slug"] not in slugs:
+                    slugs.append(a["slug"])
+                    slugs.sort()
                 if a.get("page"):
                     self.g.add_edge(url, pnode, key="describes", by=self.products.how(a["slug"]))
             if a.get("region") and a.get("site"):

@@ -9,7 +9,8 @@ order:
    the slug: ``/product/poco-x6-pro/`` naming "POCO X6 Pro 5G" is the legacy ``poco-x6-pro-5g``;
 4. the slug itself (a product the target does not have).
 
-Normalisation is exact, never fuzzy: "POCO M4 Pro" and "POCO M4 Pro 5G" stay two products.
+Normalisation folds case, accents, punctuation and hyphens ("POCO Pad Wi-Fi" is ``poco-pad-wifi``)
+and nothing more, never fuzzy: "POCO M4 Pro" and "POCO M4 Pro 5G" stay two products.
 Pure Python over page facts; no Scrapy, no networkx.
 """
 
@@ -31,6 +32,11 @@ def slugify(name: str) -> str:
     """ "POCO X6 Pro 5G" -> "poco-x6-pro-5g" (accents folded, anything else a hyphen)."""
     folded = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
     return _NON_ALNUM.sub("-", folded).strip("-")
+
+
+def compact(slug: str) -> str:
+    """The form two spellings of one slug share: "poco-pad-wi-fi" and "poco-pad-wifi" -> "pocopadwifi"."""
+    return slug.replace("-", "")
 
 
 def pretty(slug: str) -> str:
@@ -56,7 +62,8 @@ class Named:
 class ProductIndex:
     aliases: Mapping[str, str] = field(default_factory=dict)
     target_slugs: set[str] = field(default_factory=set)
-    by_name: dict[str, str] = field(default_factory=dict)  # normalised name -> target slug
+    by_compact: dict[str, str] = field(default_factory=dict)  # compact target slug -> target slug
+    by_name: dict[str, str] = field(default_factory=dict)  # compact name -> target slug
     names: dict[str, str] = field(default_factory=dict)  # key -> display name
 
     @classmethod
@@ -70,13 +77,20 @@ class ProductIndex:
             if p.role == "target" and p.live and p.kind == "product":
                 index.target_slugs.add(p.slug)
                 for n in p.names:
-                    if n and slugify(n) != p.slug:
-                        name_votes[slugify(n)][p.slug] += 1
+                    if n and compact(slugify(n)) != compact(p.slug):
+                        name_votes[compact(slugify(n))][p.slug] += 1
             for n in p.names[:2] if p.kind == "product" else ():
                 if n:
                     votes[p.slug][n.strip()] += 1
-            if p.kind == "product" and len(p.names) > 2 and p.names[2] and slugify(p.names[2]) == p.slug:
+            if (
+                p.kind == "product"
+                and len(p.names) > 2
+                and p.names[2]
+                and compact(slugify(p.names[2])) == compact(p.slug)
+            ):
                 votes[p.slug][p.names[2].strip()] += 1  # an h1 counts as a name when it is the slug's
+        for slug in sorted(index.target_slugs):
+            index.by_compact.setdefault(compact(slug), slug)
         for name, slugs in name_votes.items():
             index.by_name[name] = sorted(slugs.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         for slug, counter in votes.items():
@@ -92,15 +106,16 @@ class ProductIndex:
             return self.aliases[slug]
         if slug in self.target_slugs:
             return slug
-        return self.by_name.get(slug, slug)
+        c = compact(slug)
+        return self.by_compact.get(c) or self.by_name.get(c, slug)
 
     def how(self, slug: str) -> str:
         """How a slug was joined to its key: alias | slug | name | unknown (kept as its own key)."""
         if slug in self.aliases:
             return "alias"
-        if slug in self.target_slugs:
+        if slug in self.target_slugs or compact(slug) in self.by_compact:
             return "slug"
-        return "name" if slug in self.by_name else "unknown"
+        return "name" if compact(slug) in self.by_name else "unknown"
 
     def name(self, key: str) -> str:
         return self.names.get(key) or pretty(key)

@@ -48,6 +48,7 @@ class LegacySpider(TracingSpider):
         self.sitemap_urls = [s for s in (sitemaps or "").split(",") if is_http(s)]
         self.sitemap_files = [Path(s) for s in (sitemaps or "").split(",") if s and not is_http(s)]
         self.redirect_map = Path(redirect_map) if redirect_map else None
+        self.starts: set[str] = set()
         sites = self.profile.role("legacy")
         self.crawl_live = any(s.crawl_live for s in sites) if crawl_live is None else crawl_live == "1"
 
@@ -67,8 +68,11 @@ class LegacySpider(TracingSpider):
             # the inventory is deduplicated already; resumed runs skip what is traced
             yield self.trace(url, "legacy", robots=False, dont_filter=True, depth=0)
         if self.crawl_live:
+            # a start URL is where discovery begins, not evidence of a legacy page: it joins the
+            # inventory only if the legacy site answers it (see follow())
+            self.starts = set(self.profile.start_urls("legacy"))
             for url in self.profile.start_urls("legacy"):
-                yield self._discovered(url, "start")
+                yield self.trace(url, "legacy", depth=1)
 
     def _discovered(self, url: str, source: str) -> Any:
         """A legacy URL found by crawling or in a sitemap: inventory it (if new) and trace it."""
@@ -89,6 +93,8 @@ class LegacySpider(TracingSpider):
         )
 
     def follow(self, trace: Trace, links: list[tuple[str, str, str | None, str | None]]) -> Iterator[Any]:
+        if trace.start in self.starts:
+            yield InventoryItem(canonical(trace.start), trace.start, "start")
         for rel, url, _lang, _text in links:
             site = self.profile.site_of(url)
             if (

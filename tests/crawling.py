@@ -40,6 +40,7 @@ def write_inputs(estate: Estate, directory: Path) -> tuple[Path, Path]:
 def run_args(sandbox, out: Path, urls: Path, rmap: Path, *extra: str) -> list[str]:
     args = [sys.executable, "-m", "auditor", "run", "--out", str(out), "--no-progress"]
     args += ["--legacy-urls", str(urls), "--redirect-map", str(rmap)]
+    args += ["--as-of", sandbox.estate.s.as_of.isoformat()]  # the scenario's today, as its truth assumes
     for value in sandbox.resolve_args():
         args += ["--resolve", value]
     return args + list(extra)

@@ -241,3 +241,30 @@ def test_demo_audits_the_sandbox_end_to_end(tmp_path) -> None:
     assert "legacy URLs traced: 572 of 572" in proc.stdout
     assert (out / "crawl.sqlite").exists() and (out / "legacy-urls.txt").exists()
     assert (out / "redirect-map.csv").read_text().startswith("old_url,new_url\n")
+    assert "audit: 150 findings" in proc.stdout and "coverage: 236/260" in proc.stdout
+    assert "precision 1.000, recall 1.000 (150 of 150)" in proc.stdout  # scored against the truth
+    for name in ("findings.json", "graph.json", "graph.graphml"):
+        assert str(out / name) in proc.stdout and (out / name).stat().st_size > 0
+
+
+def test_start_urls_that_redirect_away_are_not_inventoried(sandbox: Sandbox, tmp_path) -> None:
+    """The profile's legacy start URLs begin discovery; one that only redirects (po.co is gone) is no
+    evidence of a legacy page, so the inventory stays what was listed (and what answers live)."""
+    import subprocess
+
+    from tests.crawling import run_args
+
+    listed = [f"{PO}/uk/product/poco-f5/", f"{PO}/fr/product/poco-f6/"]
+    urls = tmp_path / "urls.txt"
+    urls.write_text("\n".join(listed) + "\n")
+    rmap = tmp_path / "map.csv"
+    rmap.write_text("old_url,new_url\n")
+    out = tmp_path / "run"
+    proc = subprocess.run(
+        run_args(sandbox, out, urls, rmap, "--only", "legacy"), capture_output=True, text=True, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    with CrawlStore(out / "crawl.sqlite", readonly=True) as s:
+        assert sorted(url for _c, url, _s, _l in s.inventory()) == sorted(listed)
+        # the start URLs were traced all the same (po.co/tw/ -> mi.com/tw/)
+        assert s.trace(f"{PO}/tw/", "legacy") is not None

@@ -36,6 +36,13 @@ BASE = 'extends = "default"\n[scenario]\nname = "x"\nas_of = "2026-01-01"\n'
         ),
         (BASE + 'colour = "blue"\n', 5, "scenario.colour", "unknown key"),
         (BASE.replace('"2026-01-01"', '"yesterday"'), 4, "scenario.as_of", "YYYY-MM-DD"),
+        (BASE + '[catalog]\ndrop = ["poco-z9"]\n', 6, "catalog.drop", "unknown product 'poco-z9'"),
+        (
+            BASE + '[[catalog.product]]\nslug = "poco-f6"\nname = "Again"\nlaunched = "2024-05"\n',
+            6,
+            "catalog.product[0].slug",
+            "not a new product slug",
+        ),
         (
             BASE + "[[page]]\nurl = 'https://www.mi.com/uk/'\nstatus = 999\n",
             7,

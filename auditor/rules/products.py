@@ -18,7 +18,13 @@ def missing_product(graph: AuditGraph) -> Iterator[Finding]:
     target = graph.profile.role("target")[0]
     dead: dict[tuple[str, str], list[dict[str, object]]] = {}
     for url, a in graph.url_nodes():  # target product pages that exist but are not live: evidence
-        if a.get("role") == "target" and a.get("kind") == "product" and a.get("page") and not graph.live(url):
+        if (
+            a.get("role") == "target"
+            and a.get("product")
+            and a.get("kind") == "product"
+            and a.get("page")
+            and not graph.live(url)
+        ):
             dead.setdefault((a["region"], a["product"]), []).append(
                 {"url": url, "status": a.get("status"), "soft404": bool(a.get("soft404"))}
             )

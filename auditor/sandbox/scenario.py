@@ -296,6 +296,26 @@ def load_catalog(scale: int = 1) -> list[Product]:
     return grown
 
 
+def _catalog(f: Fields, lineup: list[Product]) -> list[Product]:
+    """The shared lineup, changed by the scenario's [catalog]: ``drop`` slugs, add [[catalog.product]]."""
+    for key in f.data:
+        if key not in ("drop", "product"):
+            raise f.error(key, "unknown key; [catalog] has drop and [[catalog.product]]")
+    known = {p.slug for p in lineup}
+    drop = f.strings("drop", [])
+    for slug in drop:
+        if slug not in known:
+            raise f.error("drop", f"unknown product {slug!r}")
+    products = [p for p in lineup if p.slug not in drop]
+    for p in f.items("product"):
+        slug = p.get("slug", str)
+        if not SLUG.match(slug) or slug in known:
+            raise p.error("slug", f"not a new product slug: {slug!r}")
+        known.add(slug)
+        products.append(Product(slug, p.get("name", str), str(_month(p, "launched", ...))))
+    return products
+
+
 def load(name_or_path: str, scale: int = 1) -> Scenario:
     path = resolve_path(name_or_path)
     data, text = _read(path)
@@ -314,9 +334,10 @@ def load(name_or_path: str, scale: int = 1) -> Scenario:
             "page",
             "link",
             "redirect_map",
+            "catalog",
         ):
             raise root.error(key, "unknown table")
-    products = load_catalog(scale)
+    products = _catalog(root.sub("catalog"), load_catalog(scale))
     slugs = {p.slug for p in products}
 
     meta = root.sub("scenario", required=True)
