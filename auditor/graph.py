@@ -5,7 +5,8 @@ A networkx ``MultiDiGraph`` whose nodes are
 - URLs (``https://www.mi.com/uk/product/poco-f6/``): what the profile says the URL is (site, role,
   kind, region, slug) and, when a trace ended on it, the page's facts (status, soft-404 verdict,
   names, freshness); a traced URL also carries its traces (``{purpose: {"end", "hops"}}``);
-- products (``product:poco-x6-pro``): key, display name, the slugs that stand for it;
+- products (``product:poco-x6-pro``): key, display name, the slugs that stand for it (``slugs``) and
+  those other than the key (``aliases``: a renamed legacy slug, a profile alias);
 - regions (``region:target/uk``) and sites (``site:target``);
 
 and whose edges, keyed by their type, are ``redirects_to`` (status, hop index, via), ``links_to``,
@@ -133,11 +134,13 @@ class AuditGraph:
                 a["product"] = key
                 pnode = f"product:{key}"
                 if pnode not in self.g:
-                    self.g.add_node(pnode, type="product", key=key, name=self.products.name(key), slugs=[])
-                slugs = self.g.nodes[pnode]["slugs"]
-                if a["slug"] not in slugs:
-                    slugs.append(a["slug"])
-                    slugs.sort()
+                    self.g.add_node(
+                        pnode, type="product", key=key, name=self.products.name(key), slugs=[], aliases=[]
+                    )
+                node = self.g.nodes[pnode]
+                if a["slug"] not in node["slugs"]:
+                    node["slugs"] = sorted([*node["slugs"], a["slug"]])
+                    node["aliases"] = [s for s in node["slugs"] if s != key]
                 if a.get("page"):
                     self.g.add_edge(url, pnode, key="describes", by=self.products.how(a["slug"]))
             if a.get("region") and a.get("site"):

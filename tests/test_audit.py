@@ -174,6 +174,7 @@ def test_graph_exports_load(default_audit: Audited) -> None:
     g = nx.node_link_graph(data, edges="edges")
     assert g.nodes["product:poco-x6-pro"]["slugs"] == ["poco-x6-pro", "poco-x6-pro-5g"]
     assert g.nodes["product:poco-x6-pro"]["name"] == "POCO X6 Pro 5G"
+    assert g.nodes["product:poco-x6-pro"]["aliases"] == ["poco-x6-pro-5g"]
     landing = f"{MI}/uk/product/poco-x6-pro/"
     assert g.edges[landing, "product:poco-x6-pro", "describes"]["by"] == "slug"
     loop = f"{PO}/tw/product/poco-f4/"
