@@ -47,6 +47,14 @@ def found(g: AuditGraph, kind: F) -> dict[str, Finding]:
     return {f.url: f for f in RULES[kind](g)}
 
 
+def one_hop(start: str, landing: str, status: int = 301) -> AuditGraph:
+    """A legacy URL that moves in one hop (``status``) to a live page."""
+    g = new_graph()
+    legacy(g, start, (start, status, landing), (landing, 200, None))
+    page(g, landing)
+    return g
+
+
 def product_page(g: AuditGraph, region: str, slug: str, name: str | None = None, **kw: Any) -> str:
     url = f"{MI}/{region}/product/{slug}/"
     page(g, url, ld_name=name, **kw)
@@ -119,11 +127,8 @@ def test_meta_refresh_is_a_hop() -> None:
     ("status", "reported"), [(302, True), (303, True), (307, True), (301, False), (308, False)]
 )
 def test_temporary_statuses(status: int, reported: bool) -> None:
-    g = new_graph()
     a, b = f"{PO}/es/product/poco-f5/", f"{MI}/es/product/poco-f5/"
-    legacy(g, a, (a, status, b), (b, 200, None))
-    page(g, b)
-    assert (a in found(g, F.REDIRECT_TEMPORARY)) is reported
+    assert (a in found(one_hop(a, b, status), F.REDIRECT_TEMPORARY)) is reported
 
 
 def test_temporary_hop_to_a_broken_page_is_only_broken() -> None:
@@ -147,10 +152,7 @@ def test_temporary_hop_to_a_broken_page_is_only_broken() -> None:
     ids=["product to region home", "support to region home", "product to site root", "home to home", "deep"],
 )
 def test_homepage(start: str, landing: str, reported: bool) -> None:
-    g = new_graph()
-    legacy(g, start, (start, 301, landing), (landing, 200, None))
-    page(g, landing)
-    f = found(g, F.REDIRECT_HOMEPAGE)
+    f = found(one_hop(start, landing), F.REDIRECT_HOMEPAGE)
     assert (start in f) is reported
     if reported and landing == f"{MI}/":
         assert "site root" in f[start].message
@@ -166,10 +168,7 @@ def test_homepage(start: str, landing: str, reported: bool) -> None:
     ],
 )
 def test_wrong_region(start: str, landing: str, reported: bool) -> None:
-    g = new_graph()
-    legacy(g, start, (start, 301, landing), (landing, 200, None))
-    page(g, landing)
-    f = found(g, F.REDIRECT_WRONG_REGION)
+    f = found(one_hop(start, landing), F.REDIRECT_WRONG_REGION)
     assert (start in f) is reported
     if reported:
         assert f[start].evidence["expected_region"] == "fr" and f[start].evidence["landed_region"] == "global"
@@ -258,10 +257,8 @@ def test_names_join_across_hyphen_spellings() -> None:
     ],
 )
 def test_mismatch_compares_canonical_forms(mapped: str, reported: bool) -> None:
-    g = new_graph()
     a, b = f"{PO}/global/product/poco-x6/", f"{MI}/global/product/poco-x6-neo/"
-    legacy(g, a, (a, 301, b), (b, 200, None))
-    page(g, b)
+    g = one_hop(a, b)
     g.add_map_row(a, mapped)
     assert (a in found(g, F.REDIRECT_MISMATCH)) is reported
 
