@@ -15,11 +15,16 @@ from typing import Any, TextIO
 
 from auditor import findings as findings_mod
 from auditor.coverage import coverage
+from auditor.errors import InputError
 from auditor.graph import build, write_graphml, write_node_link
 from auditor.profile import Profile
+from auditor.profile import load as load_profile
+from auditor.reports import write_reports
 from auditor.rules import judge
+from auditor.rules.checked import checked
 from auditor.store import CrawlStore
 
+STORE = "crawl.sqlite"
 FINDINGS = "findings.json"
 GRAPH_JSON = "graph.json"
 GRAPHML = "graph.graphml"
@@ -38,7 +43,8 @@ def audit(out_dir: Path, store_path: Path, profile: Profile) -> AuditResult:
         graph = build(store, profile)
         run = run_block(store, profile)
     found = judge(graph)
-    doc = findings_mod.document(run, found, coverage(graph))
+    subjects = checked(graph)
+    doc = findings_mod.document(run, found, coverage(graph), {t.value: len(v) for t, v in subjects.items()})
     findings_mod.validate(doc)
     outputs = {
         "findings": out_dir / FINDINGS,
@@ -50,7 +56,25 @@ def audit(out_dir: Path, store_path: Path, profile: Profile) -> AuditResult:
     tmp.replace(outputs["findings"])
     write_node_link(graph, outputs["graph_json"])
     write_graphml(graph, outputs["graphml"])
+    outputs |= write_reports(doc, out_dir, {t.value: v for t, v in subjects.items()})
     return AuditResult(doc, outputs, time.monotonic() - started)
+
+
+def rejudge(run_dir: Path, profile_ref: str | None = None) -> AuditResult:
+    """``auditor report RUN_DIR``: the audit of a finished run's store, outputs written again."""
+    store_path = run_dir / STORE
+    if not store_path.is_file():
+        raise InputError("no crawl store here: not the --out directory of an auditor run", path=run_dir)
+    with CrawlStore(store_path, readonly=True) as store:
+        finished = store.meta("finished")
+        recorded = (store.meta("profile") or {}).get("path")
+    if finished is None:
+        raise InputError(
+            "the crawl has not finished: run the same `auditor run --out` again to resume it", path=run_dir
+        )
+    if profile_ref is None and recorded and not Path(recorded).is_file():
+        raise InputError(f"the run's profile {recorded} is gone; name one with --profile", path=run_dir)
+    return audit(run_dir, store_path, load_profile(profile_ref or recorded))
 
 
 def run_block(store: CrawlStore, profile: Profile) -> dict[str, Any]:
@@ -94,6 +118,11 @@ def summarize(result: AuditResult, out: TextIO) -> None:
             "are never listed"
         )
     lines.append("outputs:")
-    lines += [f"  {path}" for path in result.outputs.values()]
+    lines += [f"  {path}  ({_size(path)})" for path in result.outputs.values()]
     out.write("\n".join(lines) + "\n")
     out.flush()
+
+
+def _size(path: Path) -> str:
+    size = path.stat().st_size
+    return f"{size / 1024 / 1024:.1f} MB" if size >= 1024 * 1024 else f"{size / 1024:.0f} KB"

@@ -93,6 +93,12 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--scenario", default="default", help="a built-in scenario name or a .toml file")
     demo.add_argument("--out", type=Path, default=Path("auditor-demo"), help="the run's directory")
     _crawl_options(demo, resolve=False)
+
+    report = commands.add_parser(
+        "report", help="judge a finished run's crawl store again and re-render its outputs (no crawling)"
+    )
+    report.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the --out directory of a finished run")
+    report.add_argument("--profile", help="a profile .toml file or built-in name (default: the run's own)")
     return parser
 
 
@@ -175,6 +181,11 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> ExitStatus:
         return _run(args, out)
     if args.command == "demo":
         return _demo(args, out)
+    if args.command == "report":
+        from auditor.audit import rejudge, summarize
+
+        summarize(rejudge(args.run_dir, args.profile), out)
+        return ExitStatus.OK
     raise InputError(f"unknown command {args.command!r}")
 
 

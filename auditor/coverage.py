@@ -126,3 +126,25 @@ def _legacy_regions(graph: AuditGraph, catalog: dict[str, Any]) -> list[str]:
     """The legacy sites' regions in the profile's order (regions with no product still listed)."""
     ordered = [r for s in graph.profile.role("legacy") for r in s.regions]
     return list(dict.fromkeys([*ordered, *sorted(catalog)]))
+
+
+#: Finding types that mean a legacy URL does not lead a visitor to the product.
+BROKEN_PATH_TYPES = ("redirect_broken", "redirect_loop", "not_redirected")
+
+
+def product_matrix(products: list[dict[str, Any]], findings: list[dict[str, Any]]) -> None:
+    """Add ``regions`` to each product row: legacy region -> ``migrated`` | ``missing`` |
+    ``redirect_broken`` (on the target, but a legacy URL of it in that region does not lead there).
+    A region that never sold the product is absent (the report's "not sold there")."""
+    broken = {
+        (f["region"], f["product"]) for f in findings if f["type"] in BROKEN_PATH_TYPES and f["product"]
+    }
+    for row in products:
+        row["regions"] = {
+            r: "missing"
+            if r in row["missing_in"]
+            else "redirect_broken"
+            if (r, row["product"]) in broken
+            else "migrated"
+            for r in row["legacy_regions"]
+        }

@@ -78,10 +78,15 @@ def document(
     run: dict[str, Any],
     findings: list[Finding],
     coverage: dict[str, Any],
+    checked: dict[str, int] | None = None,
 ) -> dict[str, Any]:
-    """The findings.json document: run, coverage (per legacy region), products, regional lag,
-    summary counts and the findings sorted by (type, url)."""
+    """The findings.json document: run, summary counts (and how many subjects each rule checked),
+    coverage (per legacy region), products (with their region matrix), regional lag, and the findings
+    sorted by (type, url)."""
+    from auditor.coverage import product_matrix
+
     rows = [f.as_dict() for f in sorted(findings, key=lambda f: (f.type.value, f.url))]
+    product_matrix(coverage["products"], rows)
     by_type = {t.value: 0 for t in FindingType}
     by_severity = {s.value: 0 for s in Severity}
     for f in rows:
@@ -90,7 +95,12 @@ def document(
     return {
         "schema": SCHEMA_ID,
         "run": run,
-        "summary": {"findings": len(rows), "by_type": by_type, "by_severity": by_severity},
+        "summary": {
+            "findings": len(rows),
+            "by_type": by_type,
+            "by_severity": by_severity,
+            **({"checked": checked} if checked is not None else {}),
+        },
         "coverage": coverage["regions"],
         "products": coverage["products"],
         "regional": coverage["regional"],

@@ -22,14 +22,12 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from auditor import inventory
-from auditor.audit import AuditResult, audit, summarize
+from auditor.audit import STORE, AuditResult, audit, summarize
 from auditor.errors import InputError
 from auditor.profile import Profile
 from auditor.profile import load as load_profile
 from auditor.status import ExitStatus
 from auditor.store import CrawlStore
-
-STORE = "crawl.sqlite"
 
 
 @dataclass

@@ -83,5 +83,5 @@ def legacy_link(graph: AuditGraph) -> Iterator[Finding]:
                 a.get("product"),
                 f"links to the legacy site {len(found)} time(s): "
                 + ", ".join(f"{x['rel']} {x['url']}" for x in found[:3]),
-                evidence={"links": found[:MAX_SOURCES], "count": len(found)},
+                evidence={"title": a.get("title"), "links": found[:MAX_SOURCES], "count": len(found)},
             )

@@ -27,6 +27,7 @@ def stale_page(graph: AuditGraph) -> Iterator[Finding]:
         age = (graph.as_of - newest).days
         site_lag = lag.get((a["site"], a["region"]))
         evidence: dict[str, object] = {
+            "title": a.get("title"),
             "newest": newest.isoformat(),
             "newest_source": a.get("newest_source"),
             "age_days": age,
