@@ -16,10 +16,10 @@ from typing import Any
 
 import junitparser
 import pytest
-from auditor.reports.html import MAX_ROWS, render_html
-from auditor.reports.spreadsheet import COLUMNS, hop_chain, write_csv
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from auditor.reports.html import MAX_ROWS, render_html
+from auditor.reports.spreadsheet import COLUMNS, hop_chain, write_csv
 from auditor.vocabulary import FindingType
 from tests.crawling import Run
 from tests.utils import run_cli
