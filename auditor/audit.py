@@ -9,19 +9,23 @@ from __future__ import annotations
 import datetime as dt
 import json
 import time
-from dataclasses import dataclass
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TextIO
 
 from auditor import findings as findings_mod
 from auditor.coverage import coverage
 from auditor.errors import InputError
-from auditor.graph import build, write_graphml, write_node_link
+from auditor.graph import AuditGraph, build, write_graphml, write_node_link
+from auditor.history import History, Redirect
+from auditor.nightly import NightlyOptions, annotate, apply_accept, diff_documents, gate
 from auditor.profile import Profile
 from auditor.profile import load as load_profile
 from auditor.reports import write_reports
 from auditor.rules import judge
 from auditor.rules.checked import checked
+from auditor.rules.paths import legacy_paths
 from auditor.store import CrawlStore
 
 STORE = "crawl.sqlite"
@@ -35,17 +39,84 @@ class AuditResult:
     document: dict[str, Any]
     outputs: dict[str, Path]
     elapsed: float
+    failed: list[str] = field(default_factory=list)  # ids failing the --fail-on gate
 
 
-def audit(out_dir: Path, store_path: Path, profile: Profile) -> AuditResult:
+def audit(
+    out_dir: Path, store_path: Path, profile: Profile, nightly: NightlyOptions | None = None
+) -> AuditResult:
+    """Judge the store, compare with the history (if any), write every output, then record the run
+    in the history — last, in one transaction, so a run that dies earlier leaves it untouched."""
     started = time.monotonic()
+    nightly = nightly or NightlyOptions()
     with CrawlStore(store_path, readonly=True) as store:
         graph = build(store, profile)
         run = run_block(store, profile)
     found = judge(graph)
     subjects = checked(graph)
     doc = findings_mod.document(run, found, coverage(graph), {t.value: len(v) for t, v in subjects.items()})
-    findings_mod.validate(doc)
+    outcomes = redirect_outcomes(graph)
+    history = History(nightly.history) if nightly.history else None
+    try:
+        if history is not None:
+            annotate(doc, history, outcomes)
+        apply_accept(doc, nightly.accept)
+        failed = gate(doc, nightly.fail_on) if nightly.fail_on else []
+        findings_mod.validate(doc)
+        outputs = _write(doc, graph, subjects, out_dir)
+        if history is not None:
+            history.record(doc, inventory_seen(graph), outcomes.values())
+    finally:
+        if history is not None:
+            history.close()
+    return AuditResult(doc, outputs, time.monotonic() - started, failed)
+
+
+def redirect_outcomes(graph: AuditGraph) -> dict[str, Redirect]:
+    """Where each traced legacy URL's path ended tonight, and its hop statuses."""
+    return {
+        p.url: Redirect(p.url, p.final_url, _statuses(h.get("status") for h in p.hops))
+        for p in legacy_paths(graph)
+    }
+
+
+def store_redirects(store_path: Path) -> dict[str, Redirect]:
+    """The same, read straight from a crawl store's legacy traces (``auditor diff``)."""
+    with CrawlStore(store_path, readonly=True) as store:
+        return {
+            t.start: Redirect(t.start, t.final.url, _statuses(h.status for h in t.hops))
+            for t in store.traces("legacy")
+        }
+
+
+def _statuses(statuses: Iterable[int | None]) -> str:
+    return " ".join("ERR" if s is None else str(s) for s in statuses)
+
+
+def diff(run_a: Path, run_b: Path) -> dict[str, Any]:
+    """``auditor diff RUN_A RUN_B``: two finished runs' findings and redirect outcomes compared."""
+    docs, redirects = [], []
+    for run_dir in (run_a, run_b):
+        path = run_dir / FINDINGS
+        if not path.is_file():
+            raise InputError("no findings.json here: not the --out directory of a finished run", path=run_dir)
+        try:
+            docs.append(json.loads(path.read_text(encoding="utf-8")))
+        except ValueError as exc:
+            raise InputError(f"not JSON: {exc}", path=path) from exc
+        redirects.append(store_redirects(run_dir / STORE) if (run_dir / STORE).is_file() else {})
+    return diff_documents(docs[0], docs[1], redirects[0], redirects[1])
+
+
+def inventory_seen(graph: AuditGraph) -> Iterator[tuple[str, bool]]:
+    """(legacy URL, whether the legacy site still answered it live) for the history's baseline."""
+    for p in legacy_paths(graph):
+        yield p.url, p.final.get("role") == "legacy" and p.final_status == 200 and not p.final.get("soft404")
+
+
+def _write(
+    doc: dict[str, Any], graph: AuditGraph, subjects: dict[Any, list[str]], out_dir: Path
+) -> dict[str, Path]:
     outputs = {
         "findings": out_dir / FINDINGS,
         "graph_json": out_dir / GRAPH_JSON,
@@ -57,16 +128,18 @@ def audit(out_dir: Path, store_path: Path, profile: Profile) -> AuditResult:
     write_node_link(graph, outputs["graph_json"])
     write_graphml(graph, outputs["graphml"])
     outputs |= write_reports(doc, out_dir, {t.value: v for t, v in subjects.items()})
-    return AuditResult(doc, outputs, time.monotonic() - started)
+    return outputs
 
 
-def rejudge(run_dir: Path, profile_ref: str | None = None) -> AuditResult:
+def rejudge(
+    run_dir: Path, profile_ref: str | None = None, nightly: NightlyOptions | None = None
+) -> AuditResult:
     """``auditor report RUN_DIR``: the audit of a finished run's store, outputs written again."""
     store_path = run_dir / STORE
     if not store_path.is_file():
         raise InputError("no crawl store here: not the --out directory of an auditor run", path=run_dir)
     with CrawlStore(store_path, readonly=True) as store:
-        finished = store.meta("finished")
+        finished = finished_at(store)
         recorded = (store.meta("profile") or {}).get("path")
     if finished is None:
         raise InputError(
@@ -74,7 +147,18 @@ def rejudge(run_dir: Path, profile_ref: str | None = None) -> AuditResult:
         )
     if profile_ref is None and recorded and not Path(recorded).is_file():
         raise InputError(f"the run's profile {recorded} is gone; name one with --profile", path=run_dir)
-    return audit(run_dir, store_path, load_profile(profile_ref or recorded))
+    return audit(run_dir, store_path, load_profile(profile_ref or recorded), nightly)
+
+
+def finished_at(store: CrawlStore) -> str | None:
+    """When the crawl finished: ``auditor run`` says so, or (``scrapy crawl``, Scrapyd) both spiders
+    closed with reason ``finished``."""
+    if store.meta("finished"):
+        return str(store.meta("finished"))
+    closed = [store.meta(f"closed:{name}") for name in ("legacy", "site")]
+    if all(c and c.get("reason") == "finished" for c in closed):
+        return max(str(c["at"]) for c in closed if c)
+    return None
 
 
 def run_block(store: CrawlStore, profile: Profile) -> dict[str, Any]:
@@ -85,7 +169,7 @@ def run_block(store: CrawlStore, profile: Profile) -> dict[str, Any]:
         "profile": profile.name,
         "as_of": store.meta("as_of") or dt.date.today().isoformat(),
         "started": started,
-        "finished": store.meta("finished") or started,
+        "finished": finished_at(store) or started,
         "pages_fetched": store.count("pages"),
         "legacy_urls": store.count("inventory"),
         "legacy_traced": store.count("traces", "purpose = 'legacy'"),
@@ -116,6 +200,28 @@ def summarize(result: AuditResult, out: TextIO) -> None:
             f"regional {r['origin']} ({r['region']}): newest page {r['newest_page'] or 'unknown'}; "
             f"{len(r['lag'])} of {r['on_target']} products live on the target's {r['target_region']!r} "
             "are never listed"
+        )
+    diff = doc.get("diff")
+    if diff is not None:
+        if diff["previous_run"] is None:
+            lines.append("history: the first recorded night; every finding is new")
+        else:
+            moved = [f"{c['region']} {c['delta']:+d}" for c in diff["coverage"] if c["delta"]]
+            lines.append(
+                f"since {diff['previous_run']} ({diff['previous_as_of']}): {len(diff['new'])} new, "
+                f"{len(diff['persisting'])} persisting, {len(diff['fixed'])} fixed; coverage "
+                + (", ".join(moved) if moved else "unchanged")
+                + f"; {len(diff['redirects_changed'])} redirects changed"
+                + f" ({sum(1 for r in diff['redirects_changed'] if r['flapping'])} flapping)"
+            )
+    accepted = sum(1 for f in doc["findings"] if "accepted" in f)
+    if accepted:
+        lines.append(f"accepted by QA: {accepted} findings (still reported, marked)")
+    if "gate" in doc:
+        rules = ",".join(doc["gate"]["fail_on"])
+        failed = doc["gate"]["failed"]
+        lines.append(
+            f"gate --fail-on {rules}: " + (f"FAILED by {len(failed)} findings" if failed else "passed")
         )
     lines.append("outputs:")
     lines += [f"  {path}  ({_size(path)})" for path in result.outputs.values()]

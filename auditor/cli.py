@@ -88,18 +88,52 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CSV",
         help="the migration's redirect map (old_url[,new_url]); its old URLs join the inventory",
     )
+    run.add_argument(
+        "--cdx",
+        type=Path,
+        action="append",
+        default=[],
+        metavar="FILE",
+        help="a Wayback Machine CDX export of the legacy site; its 2xx captures join the inventory",
+    )
+    _nightly_options(run)
 
     demo = commands.add_parser("demo", help="audit the sandbox estate end to end (no network needed)")
     demo.add_argument("--scenario", default="default", help="a built-in scenario name or a .toml file")
     demo.add_argument("--out", type=Path, default=Path("auditor-demo"), help="the run's directory")
     _crawl_options(demo, resolve=False)
+    _nightly_options(demo)
 
     report = commands.add_parser(
         "report", help="judge a finished run's crawl store again and re-render its outputs (no crawling)"
     )
     report.add_argument("run_dir", type=Path, metavar="RUN_DIR", help="the --out directory of a finished run")
     report.add_argument("--profile", help="a profile .toml file or built-in name (default: the run's own)")
+    _nightly_options(report)
+
+    diff = commands.add_parser("diff", help="what changed from one finished run to another")
+    diff.add_argument("run_a", type=Path, metavar="RUN_A", help="the earlier run's --out directory")
+    diff.add_argument("run_b", type=Path, metavar="RUN_B", help="the later run's --out directory")
+    diff.add_argument("--format", choices=("text", "json"), default="text")
     return parser
+
+
+def _nightly_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--history",
+        type=Path,
+        metavar="DB",
+        help="the run history (SQLite; created if missing): diff against last night, baseline inventory",
+    )
+    parser.add_argument(
+        "--accept", type=Path, metavar="CSV", help="finding ids QA accepted (columns: id, reason)"
+    )
+    parser.add_argument(
+        "--fail-on",
+        metavar="CLASSES",
+        help="exit 3 when findings of these classes exist, e.g. new:critical,new:major "
+        "(STATE new|persisting|any : WHAT critical|major|minor|a finding type|any)",
+    )
 
 
 def _crawl_options(parser: argparse.ArgumentParser, resolve: bool = True) -> None:
@@ -181,11 +215,22 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> ExitStatus:
         return _run(args, out)
     if args.command == "demo":
         return _demo(args, out)
+    if args.command == "diff":
+        from auditor.audit import diff
+        from auditor.nightly import format_diff
+
+        d = diff(args.run_a, args.run_b)
+        out.write(
+            json.dumps(d, indent=1, ensure_ascii=False) + "\n" if args.format == "json" else format_diff(d)
+        )
+        return ExitStatus.OK
     if args.command == "report":
         from auditor.audit import rejudge, summarize
+        from auditor.run import nightly_options
 
-        summarize(rejudge(args.run_dir, args.profile), out)
-        return ExitStatus.OK
+        result = rejudge(args.run_dir, args.profile, nightly_options(args.history, args.accept, args.fail_on))
+        summarize(result, out)
+        return ExitStatus.GATE if result.failed else ExitStatus.OK
     raise InputError(f"unknown command {args.command!r}")
 
 
@@ -201,6 +246,9 @@ def _options(args: argparse.Namespace, **extra: object) -> RunOptions:
         "log_level": args.log_level,
         "only": args.only,
         "as_of": args.as_of,
+        "history": args.history,
+        "accept": args.accept,
+        "fail_on": args.fail_on,
     }
     values |= extra
     return RunOptions(**values)
@@ -216,6 +264,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> ExitStatus:
         legacy_urls=args.legacy_urls,
         sitemaps=args.sitemap,
         redirect_map=args.redirect_map,
+        cdx=args.cdx,
     )
     status, _summary = run(opts, out, sys.stderr)
     return status

@@ -1,7 +1,8 @@
 """The legacy inventory: which legacy URLs to trace, read from the files people have.
 
 Sources: URL lists (one URL per line, ``#`` comments), XML sitemaps (files, gzip'd or not; sitemap
-URLs are fetched by the legacy spider), and the ``old_url`` column of a redirect map CSV. The live
+URLs are fetched by the legacy spider), Wayback Machine CDX exports, and the ``old_url`` column of a
+redirect map CSV (and, with ``--history``, the URLs past nights saw the legacy site answer). The live
 crawl of the legacy site adds what it finds while the site still answers. URLs are deduplicated by
 their canonical form (``auditor.urls.canonical``); each keeps the form it was first listed in.
 
@@ -54,6 +55,27 @@ def url_list(path: Path) -> Iterator[Row]:
             shown = line if len(line) <= 80 else line[:77] + "..."
             raise InputError(f"not an http(s) URL: {shown!r}", path=path, line=number, field="url")
         yield canonical(line), line, "list", number
+
+
+def cdx_file(path: Path) -> Iterator[Row]:
+    """A Wayback Machine CDX export: space-separated lines ``urlkey timestamp original mimetype
+    statuscode digest length`` (an optional `` CDX ...`` header first). The ``original`` URLs of
+    captures that answered 2xx (or ``-``: a revisit of one) are the site's pages."""
+    for number, raw in enumerate(_read_text(path).splitlines(), 1):
+        line = raw.strip()
+        if not line or line.startswith(("CDX ", "#")) or raw.startswith(" CDX"):
+            continue
+        fields = line.split()
+        if len(fields) < 5 or not fields[1].isdigit():
+            raise InputError(
+                "not a CDX line (urlkey timestamp original mimetype statuscode ...)", path=path, line=number
+            )
+        original, status = fields[2], fields[4]
+        if len(original) > MAX_LINE or not is_http(original):
+            shown = original if len(original) <= 80 else original[:77] + "..."
+            raise InputError(f"not an http(s) URL: {shown!r}", path=path, line=number, field="original")
+        if status == "-" or status.startswith("2"):
+            yield canonical(original), original, "cdx", number
 
 
 def looks_like_sitemap(path: Path) -> bool:
@@ -119,9 +141,16 @@ def redirect_map(path: Path) -> Iterator[tuple[str, str, str | None, int]]:
 Sources = tuple[list[Row], list[tuple[str, str, str | None, int]]]
 
 
-def read_sources(legacy_urls: list[Path], sitemaps: list[Path], redirect_map_path: Path | None) -> Sources:
+def read_sources(
+    legacy_urls: list[Path],
+    sitemaps: list[Path],
+    redirect_map_path: Path | None,
+    cdx: list[Path] | None = None,
+) -> Sources:
     """Read and check every source; nothing is stored (a bad line stops everything here)."""
     rows: list[Row] = []
+    for path in cdx or []:
+        rows.extend(cdx_file(path))
     for path in legacy_urls:
         rows.extend(url_list(path))
     for path in sitemaps:

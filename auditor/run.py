@@ -24,10 +24,13 @@ from typing import Any, TextIO
 from auditor import inventory
 from auditor.audit import STORE, AuditResult, audit, summarize
 from auditor.errors import InputError
+from auditor.history import History
+from auditor.nightly import NightlyOptions, parse_fail_on, read_accept
 from auditor.profile import Profile
 from auditor.profile import load as load_profile
 from auditor.status import ExitStatus
 from auditor.store import CrawlStore
+from auditor.urls import canonical
 
 
 @dataclass
@@ -45,6 +48,10 @@ class RunOptions:
     log_level: str = "WARNING"
     only: str | None = None  # legacy | site
     as_of: str | None = None
+    cdx: list[Path] = field(default_factory=list)
+    history: Path | None = None
+    accept: Path | None = None
+    fail_on: str | None = None
 
 
 @dataclass
@@ -87,31 +94,52 @@ def prepare(opts: RunOptions) -> tuple[Profile, inventory.Sources]:
         except ValueError as exc:
             raise InputError(f"not a date (YYYY-MM-DD): {opts.as_of!r}", field="--as-of") from exc
     files = [Path(s) for s in opts.sitemaps if not s.startswith(("http://", "https://"))]
-    for path in [*opts.legacy_urls, *files, *([opts.redirect_map] if opts.redirect_map else [])]:
+    for path in [*opts.legacy_urls, *files, *opts.cdx, *([opts.redirect_map] if opts.redirect_map else [])]:
         if not path.is_file():
             raise InputError("no such file", path=path)
-    sources = inventory.read_sources(opts.legacy_urls, files, opts.redirect_map)
+    sources = inventory.read_sources(opts.legacy_urls, files, opts.redirect_map, opts.cdx)
+    nightly_options(opts.history, opts.accept, opts.fail_on)  # checked now, before anything is written
     return profile, sources
+
+
+def nightly_options(history: Path | None, accept: Path | None, fail_on: str | None) -> NightlyOptions:
+    """--history, --accept and --fail-on, checked: a history that exists must be one."""
+    if history is not None and history.exists():
+        History(history, readonly=True).close()
+    return NightlyOptions(
+        history=history,
+        accept=read_accept(accept) if accept else {},
+        fail_on=parse_fail_on(fail_on) if fail_on else [],
+    )
 
 
 def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary]:
     profile, sources = prepare(opts)
     check_out(opts.out)
     store_path = opts.out / STORE
+    nightly = nightly_options(opts.history, opts.accept, opts.fail_on)
+    baseline: list[str] = []
+    if opts.history is not None and opts.history.exists():
+        with History(opts.history, readonly=True) as history:
+            baseline = list(history.baseline(profile.name))
     with CrawlStore(store_path) as store:
         added = inventory.store_sources(store, sources)
+        with store.db:
+            from_baseline = store.add_inventory((canonical(u), u, "baseline", None) for u in baseline)
         with store.db:
             store.set_meta("profile", {"name": profile.name, "path": profile.path})
             store.set_meta("as_of", opts.as_of or dt.date.today().isoformat())
             if store.meta("started") is None:
                 now = dt.datetime.now(dt.UTC)
                 store.set_meta("started", now.isoformat(timespec="seconds"))
-                store.set_meta("run_id", now.strftime("%Y%m%dT%H%M%SZ"))
+                store.set_meta("run_id", now.strftime("%Y%m%dT%H%M%S.%f")[:-3] + "Z")
             store.set_meta("resolve", opts.resolve)
         listed = store.count("inventory")
     err.write(
         f"auditor run: profile {profile.name} -> {store_path}\n"
-        f"  legacy inventory: {listed} URLs ({added['added']} new from {added['listed']} listed)\n"
+        f"  legacy inventory: {listed} URLs ({added['added']} new from {added['listed']} listed"
+        + (f"; {from_baseline} new from the history's baseline of {len(baseline)}" if baseline else "")
+        + ")\n"
     )
     err.flush()
     summary = _crawl(opts, profile, store_path)
@@ -131,9 +159,9 @@ def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary
     report(summary, out)
     if summary.interrupted:
         return ExitStatus.INTERRUPTED, summary
-    summary.audit = audit(opts.out, store_path, profile)
+    summary.audit = audit(opts.out, store_path, profile, nightly)
     summarize(summary.audit, out)
-    return ExitStatus.OK, summary
+    return (ExitStatus.GATE if summary.audit.failed else ExitStatus.OK), summary
 
 
 def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:

@@ -74,6 +74,31 @@ def _cell(status: str | None) -> tuple[str | None, str]:
     return status, MATRIX_LABELS.get(status, status or "")
 
 
+def trend(nights: list[dict[str, Any]], width: int = 640, height: int = 160) -> dict[str, Any] | None:
+    """Polyline points for findings per night and coverage share per night (None below two nights)."""
+    if len(nights) < 2:
+        return None
+    most = max(n["findings"] for n in nights) or 1
+    step = (width - 60) / (len(nights) - 1)
+
+    def points(values: list[float], top: float) -> str:
+        return " ".join(
+            f"{40 + i * step:.1f},{height - 20 - (v / top) * (height - 40):.1f}" for i, v in enumerate(values)
+        )
+
+    shares = [100.0 * n["on_target"] / n["legacy_products"] if n["legacy_products"] else 0.0 for n in nights]
+    return {
+        "width": width,
+        "height": height,
+        "findings": points([float(n["findings"]) for n in nights], float(most)),
+        "coverage": points(shares, 100.0),
+        "most": most,
+        "first": nights[0]["as_of"],
+        "last": nights[-1]["as_of"],
+        "nights": nights,
+    }
+
+
 def build_view(doc: dict[str, Any], max_rows: int) -> dict[str, Any]:
     """What the template shows, read off the findings document (formatting only, no judging)."""
     run, summary = doc["run"], doc["summary"]
@@ -138,13 +163,26 @@ def build_view(doc: dict[str, Any], max_rows: int) -> dict[str, Any]:
                 f["message"],
                 [[h["url"], h["status"]] for h in f["hops"]],
                 (f.get("evidence") or {}).get("title"),
+                f.get("state"),
+                (f.get("first_seen") or {}).get("as_of"),
+                (f.get("accepted") or {}).get("reason"),
             ]
             for f in shown
         ],
     }
+    diff = doc.get("diff")
+    if diff is not None:
+        diff = dict(
+            diff,
+            coverage_moved=[c for c in diff.get("coverage", []) if c.get("delta")],
+            redirects_shown=diff.get("redirects_changed", [])[:50],
+        )
     return {
         "run": run,
         "summary": summary,
+        "diff": diff,
+        "trend": trend(doc.get("history", [])),
+        "accepted": sum(1 for f in doc["findings"] if "accepted" in f),
         "headline": {
             "made": made,
             "total": total,

@@ -8,8 +8,10 @@ outlives its batch. When the spider closes, the page facts that need the whole c
 from __future__ import annotations
 
 import time
+from datetime import UTC, datetime
 from typing import Any, Self
 
+from scrapy import signals
 from scrapy.crawler import Crawler
 
 from auditor.finish import finish
@@ -29,9 +31,20 @@ class StorePipeline:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         s = crawler.settings
-        return cls(
+        pipeline = cls(
             crawler, s.getint("AUDITOR_STORE_BATCH", 500), s.getfloat("AUDITOR_STORE_BATCH_SECONDS", 2.0)
         )
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        return pipeline
+
+    def spider_closed(self, spider: Any, reason: str) -> None:
+        """``closed:<spider>`` in the store's meta: how the spider ended (``finished`` when it ran out of
+        work), so a store filled by ``scrapy crawl`` or Scrapyd can be judged once both spiders finished."""
+        with CrawlStore(getattr(spider, "store_path", None) or "crawl.sqlite") as store, store.db:
+            store.set_meta(
+                f"closed:{spider.name}",
+                {"reason": reason, "at": datetime.now(UTC).isoformat(timespec="seconds")},
+            )
 
     def _clear(self) -> None:
         self.traces: list[Any] = []

@@ -245,8 +245,20 @@ def test_report_command_refuses_what_is_not_a_finished_run(default_run: Run, tmp
     code, out, err = run_cli("report", str(tmp_path))
     assert code == 2 and f"{tmp_path}: no crawl store here" in err and out == ""
     shutil.copy(default_run.out / "crawl.sqlite", tmp_path / "crawl.sqlite")
-    with sqlite3.connect(tmp_path / "crawl.sqlite") as db:
+    with sqlite3.connect(tmp_path / "crawl.sqlite") as db:  # a Scrapyd-style store: spiders closed, no run
         db.execute("DELETE FROM meta WHERE key = 'finished'")
+        assert {k for (k,) in db.execute("SELECT key FROM meta WHERE key LIKE 'closed:%'")} == {
+            "closed:legacy",
+            "closed:site",
+        }
+        db.execute(
+            'UPDATE meta SET value = \'{"reason": "shutdown", "at": "x"}\' WHERE key = \'closed:site\''
+        )
     code, out, err = run_cli("report", str(tmp_path))
     assert code == 2 and "the crawl has not finished" in err
     assert not (tmp_path / "findings.json").exists()
+    with sqlite3.connect(tmp_path / "crawl.sqlite") as db:
+        db.execute("DELETE FROM meta WHERE key = 'closed:site'")
+        db.execute("INSERT INTO meta SELECT 'closed:site', value FROM meta WHERE key = 'closed:legacy'")
+    code, out, err = run_cli("report", str(tmp_path))
+    assert code == 0, err  # both spiders finished (scrapy crawl, Scrapyd): the store can be judged

@@ -3,7 +3,7 @@
   var data = JSON.parse(document.getElementById("findings-data").textContent);
   var PAGE = 100;
   var SEV = { critical: 0, major: 1, minor: 2 };
-  var state = { q: "", type: "", region: "", severity: "" };
+  var state = { q: "", type: "", region: "", severity: "", state: "" };
   var sections = {};
   var byType = {};
   data.rows.forEach(function (row) { (byType[row[0]] = byType[row[0]] || []).push(row); });
@@ -29,6 +29,7 @@
   function matches(row) {
     if (state.region && row[3] !== state.region) { return false; }
     if (state.severity && row[1] !== state.severity) { return false; }
+    if (state.state === "accepted" ? !row[10] : state.state && row[8] !== state.state) { return false; }
     if (state.q) {
       var hay = [row[2], row[4] || "", row[5], row[7] || ""].join(" ").toLowerCase();
       if (hay.indexOf(state.q) < 0) { return false; }
@@ -99,12 +100,18 @@
     tr.setAttribute("data-severity", row[1]);
     var sev = el("td");
     sev.appendChild(el("span", "sev sev-" + row[1], row[1]));
+    if (row[8]) {
+      sev.appendChild(document.createElement("br"));
+      sev.appendChild(el("span", "badge", row[8] === "new" ? "new" : "since " + (row[9] || "?")));
+    }
+    if (row[10]) { tr.className = "accepted"; }
     tr.appendChild(sev);
     tr.appendChild(urlCell(row[2]));
     tr.appendChild(el("td", "region", row[3] || ""));
     tr.appendChild(el("td", "product", row[4] || ""));
     var msg = el("td", "msg", row[5]);
     if (row[7]) { msg.appendChild(el("span", "title", "page title: " + row[7])); }
+    if (row[10]) { msg.appendChild(el("span", "accepted-note", "accepted: " + row[10])); }
     tr.appendChild(msg);
     var hops = el("td");
     if (row[6].length) { hops.appendChild(chain(row[6])); }
@@ -147,8 +154,9 @@
     clearTimeout(timer);
     timer = setTimeout(function () { state.q = e.target.value.trim().toLowerCase(); reset(); }, 150);
   });
-  [["f-type", "type"], ["f-region", "region"], ["f-severity", "severity"]].forEach(function (pair) {
-    document.getElementById(pair[0]).addEventListener("change", function (e) { state[pair[1]] = e.target.value; reset(); });
+  [["f-type", "type"], ["f-region", "region"], ["f-severity", "severity"], ["f-state", "state"]].forEach(function (pair) {
+    var select = document.getElementById(pair[0]);
+    if (select) { select.addEventListener("change", function (e) { state[pair[1]] = e.target.value; reset(); }); }
   });
   function reset() {
     Object.keys(sections).forEach(function (type) { sections[type].limit = PAGE; });
