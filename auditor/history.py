@@ -56,6 +56,10 @@ CREATE TABLE IF NOT EXISTS redirects (
 """
 
 
+#: What the history keeps of each finding (its hops and evidence stay in that night's findings.json).
+FINDING_KEYS = ("id", "type", "severity", "url", "region", "product", "message")
+
+
 @dataclass(frozen=True)
 class RunRow:
     seq: int
@@ -125,8 +129,7 @@ class History:
             "SELECT id, type, severity, url, region, product, message FROM findings WHERE run_seq = ?",
             (run.seq,),
         )
-        keys = ("id", "type", "severity", "url", "region", "product", "message")
-        return {row[0]: dict(zip(keys, row, strict=True)) for row in cur}
+        return {row[0]: dict(zip(FINDING_KEYS, row, strict=True)) for row in cur}
 
     def seen_in(self, finding_id: str, runs: list[RunRow]) -> list[bool]:
         """Was the finding present in each of ``runs``?"""
@@ -221,19 +224,7 @@ class History:
             seq = int(cur.lastrowid or 0)
             self.db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                (
-                    (
-                        seq,
-                        f["id"],
-                        f["type"],
-                        f["severity"],
-                        f["url"],
-                        f["region"],
-                        f["product"],
-                        f["message"],
-                    )
-                    for f in document["findings"]
-                ),
+                ((seq, *(f[k] for k in FINDING_KEYS)) for f in document["findings"]),
             )
             self.db.executemany(
                 "INSERT INTO coverage VALUES (?, ?, ?, ?, ?, ?)",
