@@ -23,15 +23,18 @@ from auditor.nightly import NightlyOptions, annotate, apply_accept, diff_documen
 from auditor.profile import Profile
 from auditor.profile import load as load_profile
 from auditor.reports import write_reports
+from auditor.reports.spreadsheet import hop_chain
+from auditor.reports.verdicts import write_verdicts
 from auditor.rules import judge
-from auditor.rules.checked import checked
-from auditor.rules.paths import legacy_paths
+from auditor.rules.checked import LEGACY_TYPES, checked
+from auditor.rules.paths import LegacyPath, legacy_paths
 from auditor.store import CrawlStore
 
 STORE = "crawl.sqlite"
 FINDINGS = "findings.json"
 GRAPH_JSON = "graph.json"
 GRAPHML = "graph.graphml"
+VERDICTS = "verdicts.csv"
 
 
 @dataclass
@@ -43,18 +46,29 @@ class AuditResult:
 
 
 def audit(
-    out_dir: Path, store_path: Path, profile: Profile, nightly: NightlyOptions | None = None
+    out_dir: Path,
+    store_path: Path,
+    profile: Profile,
+    nightly: NightlyOptions | None = None,
+    check_map: bool = False,
 ) -> AuditResult:
     """Judge the store, compare with the history (if any), write every output, then record the run
-    in the history — last, in one transaction, so a run that dies earlier leaves it untouched."""
+    in the history — last, in one transaction, so a run that dies earlier leaves it untouched.
+
+    ``check_map``: list mode — only the redirect types are judged (there is no site crawl, so no
+    coverage), and ``verdicts.csv`` gets one row per redirect-map row."""
     started = time.monotonic()
     nightly = nightly or NightlyOptions()
     with CrawlStore(store_path, readonly=True) as store:
         graph = build(store, profile)
         run = run_block(store, profile)
-    found = judge(graph)
+        map_rows = list(store.redirect_map()) if check_map else []
+    found = judge(graph, LEGACY_TYPES if check_map else None)
     subjects = checked(graph)
-    doc = findings_mod.document(run, found, coverage(graph), {t.value: len(v) for t, v in subjects.items()})
+    if check_map:
+        subjects = {t: v for t, v in subjects.items() if t in LEGACY_TYPES}
+    cov = {"regions": [], "products": [], "regional": []} if check_map else coverage(graph)
+    doc = findings_mod.document(run, found, cov, {t.value: len(v) for t, v in subjects.items()})
     outcomes = redirect_outcomes(graph)
     history = History(nightly.history) if nightly.history else None
     try:
@@ -64,12 +78,41 @@ def audit(
         failed = gate(doc, nightly.fail_on) if nightly.fail_on else []
         findings_mod.validate(doc)
         outputs = _write(doc, graph, subjects, out_dir)
+        if check_map:
+            outputs["verdicts"] = out_dir / VERDICTS
+            write_verdicts(verdict_rows(map_rows, legacy_paths(graph), doc["findings"]), outputs["verdicts"])
         if history is not None:
             history.record(doc, inventory_seen(graph), outcomes.values())
     finally:
         if history is not None:
             history.close()
     return AuditResult(doc, outputs, time.monotonic() - started, failed)
+
+
+def verdict_rows(
+    map_rows: list[tuple[str, str | None, int]], paths: Iterable[LegacyPath], findings: list[dict[str, Any]]
+) -> Iterator[dict[str, Any]]:
+    """One verdict per redirect-map row: where its old URL landed and which findings it carries
+    (``ok`` when none; otherwise the most severe finding's type first)."""
+    by_url: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        by_url.setdefault(f["url"], []).append(f)
+    landed = {p.url: p for p in paths}
+    order = {"critical": 0, "major": 1, "minor": 2}
+    for old, new, line in map_rows:
+        p = landed.get(old)
+        mine = sorted(by_url.get(old, []), key=lambda f: (order[f["severity"]], f["type"]))
+        yield {
+            "line": line,
+            "old_url": old,
+            "new_url": new or "",
+            "final_url": p.final_url if p else "",
+            "final_status": "" if p is None or p.final_status is None else p.final_status,
+            "redirects": p.redirects if p else "",
+            "hops": hop_chain(list(p.hops)) if p else "",
+            "verdict": mine[0]["type"] if mine else ("ok" if p else "not traced"),
+            "findings": ";".join(f["type"] for f in mine),
+        }
 
 
 def redirect_outcomes(graph: AuditGraph) -> dict[str, Redirect]:
@@ -189,7 +232,8 @@ def summarize(result: AuditResult, out: TextIO) -> None:
     total = sum(c["legacy_products"] for c in doc["coverage"])
     made = sum(c["on_target"] for c in doc["coverage"])
     share = f"{100 * made / total:.1f}%" if total else "n/a"
-    lines.append(f"coverage: {made}/{total} legacy (region, product) pairs live on the target ({share})")
+    if doc["coverage"]:
+        lines.append(f"coverage: {made}/{total} legacy (region, product) pairs live on the target ({share})")
     for c in doc["coverage"]:
         pct = f"{100 * c['on_target'] / c['legacy_products']:5.1f}%" if c["legacy_products"] else "   n/a"
         missing = f"  missing: {', '.join(c['missing'])}" if c["missing"] else ""

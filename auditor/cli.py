@@ -111,6 +111,23 @@ def build_parser() -> argparse.ArgumentParser:
     report.add_argument("--profile", help="a profile .toml file or built-in name (default: the run's own)")
     _nightly_options(report)
 
+    check = commands.add_parser(
+        "check-map",
+        help="list mode: trace only a redirect map's old URLs (no site crawl); a verdict per row",
+    )
+    check.add_argument("map", type=Path, metavar="MAP.csv", help="the redirect map (old_url[,new_url])")
+    check.add_argument(
+        "--out",
+        type=Path,
+        default=Path("auditor-check-map"),
+        help="the run's directory (default: auditor-check-map)",
+    )
+    _crawl_options(check)
+    check.add_argument(
+        "--accept", type=Path, metavar="CSV", help="finding ids QA accepted (columns: id, reason)"
+    )
+    check.add_argument("--fail-on", metavar="CLASSES", help="exit 3 when findings of these classes exist")
+
     diff = commands.add_parser("diff", help="what changed from one finished run to another")
     diff.add_argument("run_a", type=Path, metavar="RUN_A", help="the earlier run's --out directory")
     diff.add_argument("run_b", type=Path, metavar="RUN_B", help="the later run's --out directory")
@@ -215,6 +232,19 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> ExitStatus:
         return _run(args, out)
     if args.command == "demo":
         return _demo(args, out)
+    if args.command == "check-map":
+        from auditor.run import run
+
+        opts = _options(
+            args,
+            resolve=args.resolve,
+            allow_resolve=args.allow_resolve,
+            redirect_map=args.map,
+            check_map=True,
+            history=None,
+        )
+        status, _summary = run(opts, out, sys.stderr)
+        return status
     if args.command == "diff":
         from auditor.audit import diff
         from auditor.nightly import format_diff
@@ -246,7 +276,7 @@ def _options(args: argparse.Namespace, **extra: object) -> RunOptions:
         "log_level": args.log_level,
         "only": args.only,
         "as_of": args.as_of,
-        "history": args.history,
+        "history": getattr(args, "history", None),
         "accept": args.accept,
         "fail_on": args.fail_on,
     }

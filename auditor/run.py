@@ -52,6 +52,7 @@ class RunOptions:
     history: Path | None = None
     accept: Path | None = None
     fail_on: str | None = None
+    check_map: bool = False  # list mode: trace only the redirect map's old URLs, judge only redirects
 
 
 @dataclass
@@ -159,7 +160,7 @@ def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary
     report(summary, out)
     if summary.interrupted:
         return ExitStatus.INTERRUPTED, summary
-    summary.audit = audit(opts.out, store_path, profile, nightly)
+    summary.audit = audit(opts.out, store_path, profile, nightly, check_map=opts.check_map)
     summarize(summary.audit, out)
     return (ExitStatus.GATE if summary.audit.failed else ExitStatus.OK), summary
 
@@ -193,7 +194,8 @@ def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:
         logging.getLogger("scrapy.downloadermiddlewares.robotstxt").setLevel(logging.CRITICAL)
     common = {"profile": profile.path, "store": str(store_path)}
     crawlers = []
-    if opts.only in (None, "legacy"):
+    only = "legacy" if opts.check_map else opts.only
+    if only in (None, "legacy"):
         legacy = process.create_crawler(LegacySpider)
         crawlers.append(legacy)
         process.crawl(
@@ -201,9 +203,10 @@ def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:
             jobdir=str(opts.out / "jobs" / "legacy"),
             recover=recover["legacy"],
             sitemaps=",".join(s for s in opts.sitemaps if s.startswith(("http://", "https://"))),
+            **({"crawl_live": "0"} if opts.check_map else {}),
             **common,
         )
-    if opts.only in (None, "site"):
+    if only in (None, "site"):
         site = process.create_crawler(SiteSpider)
         crawlers.append(site)
         process.crawl(site, jobdir=str(opts.out / "jobs" / "site"), recover=recover["site"], **common)

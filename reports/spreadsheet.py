@@ -25,7 +25,7 @@ def hop_chain(hops: list[dict[str, Any]]) -> str:
     return " ".join(parts)
 
 
-def _cell(value: Any) -> str:
+def cell(value: Any) -> str:
     text = "" if value is None else str(value)
     return "'" + text if text.startswith(FORMULA_STARTS) else text
 
@@ -39,5 +39,5 @@ def write_csv(document: dict[str, Any], path: Path) -> None:
             row = dict(finding)
             row["hops"] = hop_chain(finding["hops"])
             row["evidence"] = json.dumps(finding["evidence"], ensure_ascii=False, sort_keys=True)
-            writer.writerow([_cell(row[c]) for c in COLUMNS])
+            writer.writerow([cell(row[c]) for c in COLUMNS])
     tmp.replace(path)
