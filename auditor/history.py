@@ -197,31 +197,32 @@ class History:
         redirects: Iterable[Redirect],
     ) -> int:
         """Record one finished run in one transaction; returns its seq. Recording a run id again
-        replaces it (a re-judged run)."""
+        replaces it in place (a re-judged run keeps its place among the nights)."""
         run = document["run"]
         with self.db:
-            old = self.db.execute("SELECT seq FROM runs WHERE id = ?", (run["id"],)).fetchone()
-            if old:
-                for table in ("findings", "coverage", "product_coverage", "inventory", "redirects"):
-                    self.db.execute(f"DELETE FROM {table} WHERE run_seq = ?", old)
-                self.db.execute("DELETE FROM runs WHERE seq = ?", old)
             summary = dict(document["summary"])
             summary["coverage"] = {
                 "legacy_products": sum(c["legacy_products"] for c in document["coverage"]),
                 "on_target": sum(c["on_target"] for c in document["coverage"]),
             }
-            cur = self.db.execute(
-                "INSERT INTO runs (id, profile, as_of, started, finished, summary) VALUES (?, ?, ?, ?, ?, ?)",
-                (
-                    run["id"],
-                    run["profile"],
-                    run["as_of"],
-                    run["started"],
-                    run["finished"],
-                    json.dumps(summary),
-                ),
-            )
-            seq = int(cur.lastrowid or 0)
+            values = (run["profile"], run["as_of"], run["started"], run["finished"], json.dumps(summary))
+            old = self.db.execute("SELECT seq FROM runs WHERE id = ?", (run["id"],)).fetchone()
+            if old:  # re-judged: replaced in place, keeping its place among the nights
+                seq = int(old[0])
+                for table in ("findings", "coverage", "product_coverage", "inventory", "redirects"):
+                    self.db.execute(f"DELETE FROM {table} WHERE run_seq = ?", (seq,))
+                self.db.execute(
+                    "UPDATE runs SET profile = ?, as_of = ?, started = ?, finished = ?, summary = ?"
+                    " WHERE seq = ?",
+                    (*values, seq),
+                )
+            else:
+                cur = self.db.execute(
+                    "INSERT INTO runs (id, profile, as_of, started, finished, summary)"
+                    " VALUES (?, ?, ?, ?, ?, ?)",
+                    (run["id"], *values),
+                )
+                seq = int(cur.lastrowid or 0)
             self.db.executemany(
                 "INSERT INTO findings VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 ((seq, *(f[k] for k in FINDING_KEYS)) for f in document["findings"]),

@@ -230,3 +230,33 @@ def test_cdx_export(tmp_path: Path) -> None:
     urls.write_text(f"{PO}/uk/\n")
     code, _out, err = run_cli("run", "--out", str(tmp_path / "out"), "--cdx", str(path))
     assert code == 2 and f"{path}:1: field 'original'" in err
+
+
+def test_a_rejudged_night_keeps_its_place(tmp_path: Path) -> None:
+    from auditor.history import History
+
+    def doc(run_id: str, as_of: str, ids: list[str]) -> dict[str, Any]:
+        return {
+            "run": {"id": run_id, "profile": "p", "as_of": as_of, "started": as_of, "finished": as_of},
+            "summary": {"findings": len(ids), "by_type": {}, "by_severity": {}},
+            "coverage": [],
+            "findings": [
+                {
+                    "id": i,
+                    "type": "redirect_loop",
+                    "severity": "critical",
+                    "url": i,
+                    "region": None,
+                    "product": None,
+                    "message": "m",
+                }
+                for i in ids
+            ],
+        }
+
+    with History(tmp_path / "h.sqlite") as h:
+        h.record(doc("a", "2024-10-01", ["x"]), [("u", True)], [])
+        h.record(doc("b", "2024-10-02", ["x", "y"]), [], [])
+        h.record(doc("a", "2024-10-01", ["z"]), [("u", True)], [])  # night a judged again
+        assert [r.id for r in h.runs()] == ["a", "b"]
+        assert set(h.findings(h.runs()[0])) == {"z"} and list(h.baseline("p")) == ["u"]
