@@ -175,7 +175,7 @@ class TracingSpider(scrapy.Spider):
             elapsed=response.meta.get("download_latency"),
             retries=response.meta.get("retry_times", 0),
             via=via,
-            raw_location=raw if raw is not None and raw != nxt else None,
+            raw_location=_clipped(raw, self.url_limit) if raw is not None and raw != nxt else None,
         )
         state = {**state, "hops": [*state["hops"], hop.as_dict()]}
         if end is None and nxt is not None:
@@ -305,3 +305,8 @@ def _decode(value: bytes) -> str:
         return value.decode("utf-8")
     except UnicodeDecodeError:
         return value.decode("latin-1")
+
+
+def _clipped(text: str, limit: int) -> str:
+    """A header kept as evidence, bounded: crawled text is hostile and may be of any size."""
+    return text if len(text) <= limit else f"{text[:limit]}… ({len(text)} characters)"

@@ -36,7 +36,9 @@ def snapshot(store: Path) -> tuple[set[str], set[tuple[str, str]]]:
     return pages, traces
 
 
-@pytest.mark.parametrize("how", [signal.SIGINT, signal.SIGKILL], ids=["ctrl-c", "kill-9"])
+@pytest.mark.parametrize(
+    "how", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL], ids=["ctrl-c", "sigterm", "kill-9"]
+)
 def test_interrupted_crawl_resumes(sandbox: Sandbox, tmp_path: Path, how: signal.Signals) -> None:
     out = tmp_path / "run"
     urls, rmap = write_inputs(sandbox.estate, tmp_path / "inputs")
@@ -49,8 +51,9 @@ def test_interrupted_crawl_resumes(sandbox: Sandbox, tmp_path: Path, how: signal
     assert first.poll() is None, "the crawl finished before it could be interrupted"
     first.send_signal(how)
     _stdout, stderr = first.communicate(timeout=120)
-    if how == signal.SIGINT:
+    if how in (signal.SIGINT, signal.SIGTERM):  # a clean stop: exit 130, resumable from its JOBDIR
         assert first.returncode == 130, stderr[-2000:]
+        assert not (out / "findings.json").exists()  # an unfinished crawl is never judged
     else:
         assert first.returncode == -signal.SIGKILL
     pages_before, traces_before = snapshot(out / "crawl.sqlite")

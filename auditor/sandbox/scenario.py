@@ -101,7 +101,8 @@ class LegacyRule:
     location: str | None = None
     region: str | None = None
     product: str | None = None
-    fail_first: int = 0  # answer 503 (Retry-After: 1) this many times before behaving
+    fail_first: int = 0  # answer 503 (Retry-After: 1) this many times before behaving (more than the
+    # crawler's retries: a persistent failure; fewer: transient noise)
 
 
 @dataclass(frozen=True)
@@ -520,8 +521,8 @@ def _legacy_rule(f: Fields, target_regions: list[str], slugs: set[str]) -> Legac
     if behaviour == "relative" and location is None:
         raise f.error("location", "relative needs the `location` header value as written")
     fail_first = f.get("fail_first", int, 0)
-    if not 0 <= fail_first <= 5:
-        raise f.error("fail_first", "must be 0 to 5")
+    if not 0 <= fail_first <= 100:
+        raise f.error("fail_first", "must be 0 to 100")
     return LegacyRule(
         url=url,
         behaviour=behaviour,

@@ -22,6 +22,7 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 from auditor import defaults
+from auditor.profile import Crawl
 from auditor.sandbox.estate import Estate, Page
 from auditor.vocabulary import SCHEMA_ID, FindingType, default_severity, finding_id
 
@@ -39,9 +40,16 @@ class Hop:
         return {"url": self.url, "status": self.status, "location": self.location}
 
 
+#: Attempts the default profile makes at one URL (1 + its retries). A URL that answers 503 at least
+#: this many times is still failing when the crawler gives up: a persistent failure, a finding. One
+#: that recovers sooner is transient noise, never a finding.
+ATTEMPTS = 1 + Crawl().retry_times
+
+
 def trace(estate: Estate, url: str, cap: int = defaults.AUDITOR_HOP_CAP) -> tuple[list[Hop], str]:
     """Follow a URL through the estate's table. Returns the hops and how the path ended:
-    ``page`` (a non-redirect answer), ``loop``, ``no_location``, ``refused``, ``bad_scheme`` or ``cap``."""
+    ``page`` (a non-redirect answer), ``loop``, ``no_location``, ``refused``, ``bad_scheme``, ``cap``
+    or ``unavailable`` (503 on every attempt)."""
     hops: list[Hop] = []
     seen: set[str] = set()
     current = url
@@ -57,6 +65,9 @@ def trace(estate: Estate, url: str, cap: int = defaults.AUDITOR_HOP_CAP) -> tupl
             hops.append(Hop(current, None, None, None))
             return hops, "refused"
         page = estate.resolve(current)
+        if page.fail_first >= ATTEMPTS:
+            hops.append(Hop(current, 503, None, page))
+            return hops, "unavailable"
         nxt = None
         if page.is_redirect:
             nxt = page.target_of_location()
@@ -71,7 +82,7 @@ def trace(estate: Estate, url: str, cap: int = defaults.AUDITOR_HOP_CAP) -> tupl
 
 
 def _broken(end: str, final: Page | None) -> bool:
-    if end in ("no_location", "refused", "cap", "bad_scheme"):
+    if end in ("no_location", "refused", "cap", "bad_scheme", "unavailable"):
         return True
     return end == "page" and final is not None and (final.status >= 400 or final.soft404)
 
@@ -252,6 +263,7 @@ class Truth:
                 "refused": "a refused connection",
                 "cap": f"more than {defaults.AUDITOR_HOP_CAP} hops",
                 "bad_scheme": "a non-http(s) Location",
+                "unavailable": f"a 503 on each of {ATTEMPTS} attempts",
             }.get(end)
             if why is None:
                 why = (
@@ -359,7 +371,7 @@ class Truth:
                 continue
             seen.add(url)
             page = e.pages.get(url)
-            if page is None or not page.is_html:
+            if page is None or not page.is_html or page.fail_first >= ATTEMPTS:
                 continue
             if self._disallowed(url):
                 continue
