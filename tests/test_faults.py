@@ -78,3 +78,22 @@ def test_transient_failures_are_never_findings(faults: tuple[dict[str, Any], dic
     persistent = {(f["type"], f["url"]) for f in found["findings"]}
     assert ("missing_product", f"{PO}/es/product/poco-x6/") in persistent  # the target never answered
     assert ("broken_link", f"{MI}/es/product/poco-x6/") in persistent
+
+
+def test_cut_connections_and_truncated_bodies(faults: tuple[dict[str, Any], dict[str, Any], Path]) -> None:
+    _truth, found, out = faults
+    keys = {(f["type"], f["url"]) for f in found["findings"]}
+    with CrawlStore(out / "crawl.sqlite", readonly=True) as store:
+        cut = store.trace(f"{PO}/it/product/poco-f5/", "legacy")  # reset on every attempt
+        assert cut is not None and cut.end == "error" and cut.final.status is None
+        assert cut.final.retries == 2 and cut.final.error
+        healed = store.trace(f"{PO}/it/product/poco-f6/", "legacy")  # reset twice, then fine
+        # (Twisted's connection pool may retry a cut keep-alive connection once by itself)
+        assert healed is not None and healed.end == "page" and healed.hops[0].retries in (1, 2)
+        assert store.page(f"{MI}/it/product/poco-f5-pro/")["status"] == 200  # truncated twice, then whole
+        assert store.page(f"{MI}/it/product/poco-x6/") is None  # never a whole answer
+    assert ("redirect_broken", f"{PO}/it/product/poco-f5/") in keys
+    assert ("redirect_broken", f"{PO}/it/product/poco-x6/") in keys  # lands on the truncated page
+    assert ("broken_link", f"{MI}/it/product/poco-x6/") in keys
+    assert ("missing_product", f"{PO}/it/product/poco-x6/") in keys
+    assert not {k for k in keys if k[1] in (f"{PO}/it/product/poco-f6/", f"{MI}/it/product/poco-f5-pro/")}

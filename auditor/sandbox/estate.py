@@ -64,6 +64,7 @@ class Page:
     variant: str = "jsonld"
     links: list[tuple[str, str]] = field(default_factory=list)  # (rel, absolute URL)
     fail_first: int = 0
+    fail_with: str = "503"
     content_type: str = "text/html; charset=utf-8"
     body: str | None = None  # fixed bodies (robots.txt, sitemaps); HTML pages render on demand
     retry_after: str | None = None
@@ -538,6 +539,7 @@ class Estate:
                     self._legacy_redirect(page, rule)
                 if rule is not None and rule.fail_first:
                     self.pages[page.url].fail_first = rule.fail_first
+                    self.pages[page.url].fail_with = rule.fail_with
         self.legacy_urls += s.inventory_extra
         for url, rule in s.legacy_rules.items():  # a rule for a URL outside the inventory: a route only
             if url not in self.pages and _origin(url) == s.legacy.origin and s.phase != "before":
@@ -633,6 +635,7 @@ class Estate:
                 page.kind = "error"
                 page.product = None
             page.fail_first = rule.fail_first or page.fail_first
+            page.fail_with = rule.fail_with if rule.fail_first else page.fail_with
             if rule.title is not None:
                 page.title = rule.title
         for link in s.links:

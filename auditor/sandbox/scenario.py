@@ -26,6 +26,10 @@ REGION = re.compile(r"^[a-z]{2,8}(-[a-z]{2})?$")
 
 PHASES = ("before", "mid", "after")
 
+#: How a failing URL fails (``fail_first``): a 503 with Retry-After, a cut connection, or a body
+#: cut short of its Content-Length.
+FAIL_WITH = ("503", "reset", "truncate")
+
 #: What a legacy URL can do once its region is migrated (see docs in scenarios/default.toml).
 BEHAVIOURS = (
     "permanent",  # 301 to the intended target (the default)
@@ -101,8 +105,9 @@ class LegacyRule:
     location: str | None = None
     region: str | None = None
     product: str | None = None
-    fail_first: int = 0  # answer 503 (Retry-After: 1) this many times before behaving (more than the
-    # crawler's retries: a persistent failure; fewer: transient noise)
+    fail_first: int = 0  # fail this many times before behaving (more than the crawler's retries: a
+    # persistent failure; fewer: transient noise)
+    fail_with: str = "503"  # how: 503 (Retry-After: 1) | reset (the connection is cut) | truncate
 
 
 @dataclass(frozen=True)
@@ -114,6 +119,7 @@ class PageRule:
     soft404: bool = False
     fail_first: int = 0
     title: str | None = None  # hostile or odd titles for report tests
+    fail_with: str = "503"
 
 
 @dataclass(frozen=True)
@@ -432,6 +438,7 @@ def load(name_or_path: str, scale: int = 1) -> Scenario:
             page_f.get("soft404", bool, False),
             page_f.get("fail_first", int, 0),
             page_f.get("title", str, None),
+            page_f.get("fail_with", str, "503", choices=FAIL_WITH),
         )
 
     links = []
@@ -534,6 +541,7 @@ def _legacy_rule(f: Fields, target_regions: list[str], slugs: set[str]) -> Legac
         region=region,
         product=product,
         fail_first=fail_first,
+        fail_with=f.get("fail_with", str, "503", choices=FAIL_WITH),
     )
 
 

@@ -17,6 +17,7 @@ import functools
 import hashlib
 import json
 import socket
+import struct
 from collections import Counter
 from http import HTTPStatus
 
@@ -87,11 +88,18 @@ class Responder:
             text = "This sandbox plays: " + ", ".join(self.estate.origins()) + "\n"
             return _simple(421, text, close=False)
         page = self.estate.resolve(url)
-        if page.fail_first and self.failures[page.url] < page.fail_first:
+        failing = page.fail_first and self.failures[page.url] < page.fail_first
+        if failing:
             self.failures[page.url] += 1
+        if failing and page.fail_with == "reset":
+            return RESET
+        if failing and page.fail_with != "truncate":
             self.by_status[503] += 1
             return _simple(503, "Service temporarily unavailable\n", extra=["Retry-After: 1"])
         head, body, etag, last_modified = self._prepare(page)
+        if failing:  # truncate: the whole body announced, half of it sent, the connection closed
+            full = f"Content-Length: {len(body) + 64}\r\nConnection: close\r\n\r\n".encode()
+            return TRUNCATED + head + full + body[: len(body) // 2]
         self.by_status[page.status] += 1
         if page.status == 200 and (
             (etag and headers.get("if-none-match") == etag)
@@ -137,6 +145,12 @@ def _simple(
     return ("\r\n".join(head) + "\r\n\r\n").encode() + body
 
 
+#: What ``respond`` returns to cut the connection without an answer (a reset), and the prefix of an
+#: answer after which the connection is closed (a body cut short of its Content-Length).
+RESET = b"\x00reset"
+TRUNCATED = b"\x00truncated"
+
+
 class _HTTPProtocol(asyncio.Protocol):
     def __init__(self, responder: Responder, scheme: str) -> None:
         self.responder = responder
@@ -172,6 +186,18 @@ class _HTTPProtocol(asyncio.Protocol):
             skip = int(headers.get("content-length", "0") or 0)
             self.buffer = self.buffer[skip:]
             response = self.responder.respond(self.scheme, headers.get("host", ""), target, method, headers)
+            if response == RESET:
+                sock = self.transport.get_extra_info("socket")
+                if sock is not None:  # SO_LINGER 0: the close sends RST, as a crashed server would
+                    sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+                self.transport.abort()
+                self.transport = None
+                return
+            if response.startswith(TRUNCATED):
+                self.transport.write(response[len(TRUNCATED) :])
+                self.transport.close()
+                self.transport = None
+                return
             self.transport.write(response)
             if version == "HTTP/1.0" or headers.get("connection", "").lower() == "close":
                 self.transport.close()

@@ -65,8 +65,8 @@ def trace(estate: Estate, url: str, cap: int = defaults.AUDITOR_HOP_CAP) -> tupl
             hops.append(Hop(current, None, None, None))
             return hops, "refused"
         page = estate.resolve(current)
-        if page.fail_first >= ATTEMPTS:
-            hops.append(Hop(current, 503, None, page))
+        if page.fail_first >= ATTEMPTS:  # a 503 each time, or no answer (reset, truncated body)
+            hops.append(Hop(current, 503 if page.fail_with == "503" else None, None, page))
             return hops, "unavailable"
         nxt = None
         if page.is_redirect:
@@ -263,7 +263,7 @@ class Truth:
                 "refused": "a refused connection",
                 "cap": f"more than {defaults.AUDITOR_HOP_CAP} hops",
                 "bad_scheme": "a non-http(s) Location",
-                "unavailable": f"a 503 on each of {ATTEMPTS} attempts",
+                "unavailable": f"a failure on each of {ATTEMPTS} attempts",
             }.get(end)
             if why is None:
                 why = (
