@@ -118,23 +118,12 @@ class History:
         rows = self.db.execute(sql + " ORDER BY seq", args).fetchall()
         return [RunRow(s, i, p, a, json.loads(m)) for s, i, p, a, m in rows]
 
-    def run(self, run_id: str) -> RunRow | None:
-        row = self.db.execute(
-            "SELECT seq, id, profile, as_of, summary FROM runs WHERE id = ?", (run_id,)
-        ).fetchone()
-        return RunRow(row[0], row[1], row[2], row[3], json.loads(row[4])) if row else None
-
     def findings(self, run: RunRow) -> dict[str, dict[str, Any]]:
         cur = self.db.execute(
             "SELECT id, type, severity, url, region, product, message FROM findings WHERE run_seq = ?",
             (run.seq,),
         )
         return {row[0]: dict(zip(FINDING_KEYS, row, strict=True)) for row in cur}
-
-    def seen_in(self, finding_id: str, runs: list[RunRow]) -> list[bool]:
-        """Was the finding present in each of ``runs``?"""
-        seqs = {r[0] for r in self.db.execute("SELECT run_seq FROM findings WHERE id = ?", (finding_id,))}
-        return [r.seq in seqs for r in runs]
 
     def presence(self, runs: list[RunRow]) -> dict[str, set[int]]:
         """finding id -> the seqs of ``runs`` it was present in (one query for all ids)."""
