@@ -29,6 +29,7 @@ from auditor.rules import judge
 from auditor.rules.checked import LEGACY_TYPES, checked
 from auditor.rules.paths import LegacyPath, legacy_paths
 from auditor.store import CrawlStore
+from auditor.vocabulary import SEVERITY_RANK
 
 STORE = "crawl.sqlite"
 FINDINGS = "findings.json"
@@ -98,10 +99,9 @@ def verdict_rows(
     for f in findings:
         by_url.setdefault(f["url"], []).append(f)
     landed = {p.url: p for p in paths}
-    order = {"critical": 0, "major": 1, "minor": 2}
     for old, new, line in map_rows:
         p = landed.get(old)
-        mine = sorted(by_url.get(old, []), key=lambda f: (order[f["severity"]], f["type"]))
+        mine = sorted(by_url.get(old, []), key=lambda f: (SEVERITY_RANK[f["severity"]], f["type"]))
         yield {
             "line": line,
             "old_url": old,

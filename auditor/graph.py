@@ -64,6 +64,7 @@ class AuditGraph:
         self.products = ProductIndex(aliases=profile.product_aliases)
         self.redirect_map: dict[str, str] = {}  # canonical old URL -> new URL as listed
         self.inventory: list[str] = []  # legacy URLs as listed
+        self.memo: dict[str, Any] = {}  # what readers derive once from the finished graph
 
     # -- building ------------------------------------------------------------------------------
     def url(self, url: str) -> dict[str, Any]:
@@ -122,6 +123,7 @@ class AuditGraph:
 
     def finish(self) -> AuditGraph:
         """Join product identities (needs every page first) and add product, region and site nodes."""
+        self.memo.clear()
         named = []
         for url, a in self.url_nodes():
             if a.get("page") and a.get("slug") and a.get("role") and not a.get("probe"):

@@ -75,6 +75,11 @@ class Redirect:
     final_url: str | None
     statuses: str  # "301 200"; "ERR" for a hop without an answer
 
+    @property
+    def outcome(self) -> tuple[str | None, str]:
+        """Where the path ended and how: two nights compare by this."""
+        return self.final_url, self.statuses
+
 
 class History:
     def __init__(self, path: Path, readonly: bool = False) -> None:

@@ -146,10 +146,10 @@ def redirect_changes(
     out = []
     for url in sorted(set(previous) & set(current)):
         a, b = previous[url], current[url]
-        if (a.final_url, a.statuses) == (b.final_url, b.statuses):
+        if a.outcome == b.outcome:
             continue
-        outcomes = [(r.final_url, r.statuses) for r in series.get(url, []) if r is not None]
-        outcomes.append((b.final_url, b.statuses))
+        outcomes = [r.outcome for r in series.get(url, []) if r is not None]
+        outcomes.append(b.outcome)
         changes = [o for i, o in enumerate(outcomes) if i == 0 or o != outcomes[i - 1]]
         flapping = len(changes) != len(set(changes))  # it came back to an outcome it had left
         what = []
@@ -200,8 +200,7 @@ def annotate(doc: dict[str, Any], history: History, redirects: dict[str, Redirec
     changed_urls = [
         u
         for u in set(previous_redirects) & set(redirects)
-        if (previous_redirects[u].final_url, previous_redirects[u].statuses)
-        != (redirects[u].final_url, redirects[u].statuses)
+        if previous_redirects[u].outcome != redirects[u].outcome
     ]
     series = {u: history.redirect_series(u, runs) for u in changed_urls}
     doc["diff"] = {

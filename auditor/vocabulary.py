@@ -19,6 +19,10 @@ class Severity(StrEnum):
     MINOR = "minor"
 
 
+#: Most severe first: the order reports and verdicts sort findings in.
+SEVERITY_RANK = {s.value: i for i, s in enumerate(Severity)}
+
+
 class FindingType(StrEnum):
     MISSING_PRODUCT = "missing_product"
     REDIRECT_BROKEN = "redirect_broken"

@@ -21,14 +21,13 @@ from typing import Any
 from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
-from auditor.vocabulary import DEFINITIONS, FindingType, Severity
+from auditor.vocabulary import DEFINITIONS, SEVERITY_RANK, FindingType
 
 #: Findings embedded in report.html at most (about 300 bytes each).
 MAX_ROWS = 20_000
 #: Products shown in the product x region matrix at most (those with the most problems first).
 MAX_MATRIX_PRODUCTS = 300
 
-SEVERITY_ORDER = {s.value: i for i, s in enumerate(Severity)}
 MATRIX_LABELS = {
     "migrated": "migrated",
     "missing": "missing",
@@ -149,7 +148,7 @@ def build_view(doc: dict[str, Any], max_rows: int) -> dict[str, Any]:
         }
         for t in FindingType
     ]
-    findings = sorted(doc["findings"], key=lambda f: (SEVERITY_ORDER[f["severity"]], f["type"], f["url"]))
+    findings = sorted(doc["findings"], key=lambda f: (SEVERITY_RANK[f["severity"]], f["type"], f["url"]))
     shown = findings[:max_rows]
     payload = {
         "types": [t.value for t in FindingType],

@@ -92,8 +92,16 @@ def outcome(graph: AuditGraph, end: str, final_url: str, status: int | None) -> 
     return "broken" if ends_broken(graph, end, final_url, status) else "landed"
 
 
-def legacy_paths(graph: AuditGraph) -> Iterator[LegacyPath]:
-    """Every traced legacy inventory URL's path, in inventory order."""
+def legacy_paths(graph: AuditGraph) -> list[LegacyPath]:
+    """Every traced legacy inventory URL's path, in inventory order: classified once per finished
+    graph, then shared by every rule and output that reads them."""
+    paths: list[LegacyPath] | None = graph.memo.get("legacy_paths")
+    if paths is None:
+        paths = graph.memo["legacy_paths"] = list(_legacy_paths(graph))
+    return paths
+
+
+def _legacy_paths(graph: AuditGraph) -> Iterator[LegacyPath]:
     for url in graph.inventory:
         trace = graph.trace(url, ("legacy",))
         if trace is None or not trace["hops"]:
