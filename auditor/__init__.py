@@ -1,3 +1,3 @@
 """auditor: a Scrapy-based site-migration auditor (POCO -> mi.com)."""
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"

@@ -218,7 +218,20 @@ def run_block(store: CrawlStore, profile: Profile) -> dict[str, Any]:
         "legacy_traced": store.count("traces", "purpose = 'legacy'"),
         "responses": crawl.get("responses"),
         "elapsed_seconds": crawl.get("elapsed"),
+        "limits": limits(store, crawl.get("limits") or {}),
     }
+
+
+def limits(store: CrawlStore, stats: dict[str, int]) -> dict[str, Any]:
+    """Bodies the crawl cut at its size cap (or never inflated), from the store's hops, and the
+    crawl's counters for sizes, robots.txt and retries given up."""
+    capped: list[dict[str, str]] = []
+    total = 0
+    for url, why in store.capped():
+        total += 1
+        if len(capped) < 100:
+            capped.append({"url": url, "capped": why})
+    return {"capped": capped, "capped_total": total, "stats": stats}
 
 
 def summarize(result: AuditResult, out: TextIO) -> None:

@@ -155,6 +155,7 @@ def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary
                 "pages_per_second": round(summary.pages_per_second, 1),
                 "peak_rss_mb": round(summary.peak_rss_mb, 1),
                 "interrupted": summary.interrupted,
+                "limits": limit_stats(summary.stats),
             },
         )
     report(summary, out)
@@ -163,6 +164,26 @@ def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary
     summary.audit = audit(opts.out, store_path, profile, nightly, check_map=opts.check_map)
     summarize(summary.audit, out)
     return (ExitStatus.GATE if summary.audit.failed else ExitStatus.OK), summary
+
+
+#: Crawl counters kept in the run's limits: bodies cut or not inflated, robots.txt not answered 200,
+#: URLs still failing after their retries, and why retries happened.
+LIMIT_STATS = (
+    "auditor/size/",
+    "robotstxt/response_status_count/",
+    "robotstxt/exception_count/",
+    "retry/max_reached",
+    "retry/reason_count/",
+)
+
+
+def limit_stats(stats: dict[str, dict[str, Any]]) -> dict[str, int]:
+    out: dict[str, int] = {}
+    for spider_stats in stats.values():
+        for key, value in spider_stats.items():
+            if key.startswith(LIMIT_STATS) and key != "robotstxt/response_status_count/200":
+                out[key] = out.get(key, 0) + int(value)
+    return dict(sorted(out.items()))
 
 
 def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:

@@ -19,9 +19,12 @@ DOWNLOAD_HANDLERS = {
     "https": "auditor.spiders.resolve.ResolveDownloadHandler",
 }
 # Retries that wait for Retry-After; redirects are traced by the spiders themselves.
+# Bodies past DOWNLOAD_MAXSIZE (plain or inflated) are kept as data, not dropped as errors.
 DOWNLOADER_MIDDLEWARES = {
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "auditor.spiders.retry.RetryAfterMiddleware": 550,
+    "scrapy.downloadermiddlewares.httpcompression.HttpCompressionMiddleware": None,
+    "auditor.spiders.decompression.BoundedDecompressionMiddleware": 590,
 }
 # Breadth first (the spiders set priorities by depth): a page's depth is its shortest link distance.
 SCHEDULER_DISK_QUEUE = "scrapy.squeues.PickleFifoDiskQueue"
@@ -30,7 +33,7 @@ SCHEDULER_MEMORY_QUEUE = "scrapy.squeues.FifoMemoryQueue"
 # asyncio tasks per callback, which was a third of the crawl's CPU (BENCHMARKS.md).
 CONCURRENT_ITEMS = 8
 ITEM_PIPELINES = {"auditor.spiders.pipelines.StorePipeline": 300}
-EXTENSIONS = {"auditor.spiders.progress.Progress": 500}
+EXTENSIONS = {"auditor.spiders.progress.Progress": 500, "auditor.spiders.sizecap.SizeCap": 500}
 
 ADDONS: dict[str, int] = {}
 FEED_EXPORT_ENCODING = "utf-8"

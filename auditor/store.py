@@ -118,12 +118,13 @@ class Hop:
     via: str = "http"  # http | meta (a meta refresh)
     error: str | None = None
     raw_location: str | None = None  # the header as sent, when it differs from ``location``
+    capped: str | None = None  # the body was cut at the size cap, or not read at all: why
 
     def as_dict(self) -> dict[str, Any]:
         d: dict[str, Any] = {"url": self.url, "status": self.status, "location": self.location}
         if self.elapsed is not None:
             d["elapsed"] = round(self.elapsed, 4)
-        for key in ("retries", "error", "raw_location"):
+        for key in ("retries", "error", "raw_location", "capped"):
             if getattr(self, key):
                 d[key] = getattr(self, key)
         if self.via != "http":
@@ -141,6 +142,7 @@ class Hop:
             d.get("via", "http"),
             d.get("error"),
             d.get("raw_location"),
+            d.get("capped"),
         )
 
 
@@ -330,6 +332,15 @@ class CrawlStore:
             args = (purpose,)
         for start, purp, end, hops, depth in self.db.execute(sql + " ORDER BY id", args):
             yield Trace(start, purp, end, tuple(Hop.from_dict(h) for h in json.loads(hops)), depth)
+
+    def capped(self) -> Iterator[tuple[str, str]]:
+        """(url, why) of every distinct URL whose body a trace's hop cut at the size cap."""
+        seen: set[str] = set()
+        for (hops,) in self.db.execute("SELECT hops FROM traces WHERE hops LIKE '%\"capped\"%' ORDER BY id"):
+            for h in json.loads(hops):
+                if h.get("capped") and h["url"] not in seen:
+                    seen.add(h["url"])
+                    yield h["url"], h["capped"]
 
     def trace(self, start: str, purpose: str) -> Trace | None:
         row = self.db.execute(

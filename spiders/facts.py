@@ -19,6 +19,8 @@ from auditor import freshness, soft404
 from auditor.profile import Profile
 from auditor.urls import is_http
 
+from .sizecap import UNREAD
+
 MAX_TEXT = 500
 MAX_WORDS = 3000
 MAX_JSONLD = 200_000
@@ -73,7 +75,7 @@ def page_facts(response: Response, profile: Profile, depth: int | None) -> dict[
         "freshness": [],
     }
     evidence = [freshness.evidence("last-modified", page["last_modified"])]
-    if is_html(response):
+    if is_html(response) and not response.meta.get(UNREAD):  # a gzip bomb's body was never read
         assert isinstance(response, TextResponse)
         sel = response
         page["title"] = _clip(sel.css("title::text").get())

@@ -101,8 +101,10 @@ class ResolveDownloadHandler(BaseDownloadHandler):
             url=urlunsplit((scheme, address, parts.path or "/", parts.query, "")), headers=headers
         )
         response = await self.inner.download_request(routed)
-        if "download_latency" in routed.meta:
-            request.meta["download_latency"] = routed.meta["download_latency"]
+        # what the handler and the signal handlers wrote in the routed copy's meta (latency, size cap)
+        for key in [k for k in request.meta if k not in routed.meta]:
+            del request.meta[key]
+        request.meta.update(routed.meta)
         return response.replace(url=request.url)
 
     async def close(self) -> None:

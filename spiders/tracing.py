@@ -36,6 +36,7 @@ from auditor.urls import is_http
 from . import facts, sitemaps
 from .facts import is_html, page_facts
 from .items import ProbeItem, SitemapItem, TraceItem
+from .sizecap import CAPPED
 
 META = "auditor_trace"
 
@@ -176,6 +177,7 @@ class TracingSpider(scrapy.Spider):
             retries=response.meta.get("retry_times", 0),
             via=via,
             raw_location=_clipped(raw, self.url_limit) if raw is not None and raw != nxt else None,
+            capped=response.meta.get(CAPPED),
         )
         state = {**state, "hops": [*state["hops"], hop.as_dict()]}
         if end is None and nxt is not None:

@@ -13,6 +13,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
+from auditor import defaults
 from auditor.graph import AuditGraph
 
 BROKEN_ENDS = {
@@ -87,6 +88,7 @@ def outcome(graph: AuditGraph, end: str, final_url: str, status: int | None) -> 
         and final.get("role") == "legacy"
         and status is not None
         and (status == 200 or 400 <= status < 500)
+        and status not in defaults.AUDITOR_TRY_LATER_STATUSES
     ):
         return "not_redirected"
     return "broken" if ends_broken(graph, end, final_url, status) else "landed"

@@ -68,6 +68,7 @@ class Page:
     content_type: str = "text/html; charset=utf-8"
     body: str | None = None  # fixed bodies (robots.txt, sitemaps); HTML pages render on demand
     retry_after: str | None = None
+    faults: tuple[str, ...] = ()  # what its body does wrong (scenario.PAGE_FAULTS)
 
     @property
     def is_html(self) -> bool:
@@ -630,6 +631,10 @@ class Estate:
             if rule.status is not None:
                 page.status = rule.status
                 page.location = None
+                if rule.status >= 400 and page.body is not None:  # a failing robots.txt or sitemap
+                    page.body = f"<html><body><h1>{rule.status} Error</h1></body></html>\n"
+                    page.content_type = "text/html; charset=utf-8"
+            page.faults = rule.faults or page.faults
             if rule.soft404:
                 page.soft404 = True
                 page.kind = "error"

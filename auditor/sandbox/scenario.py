@@ -26,9 +26,20 @@ REGION = re.compile(r"^[a-z]{2,8}(-[a-z]{2})?$")
 
 PHASES = ("before", "mid", "after")
 
-#: How a failing URL fails (``fail_first``): a 503 with Retry-After, a cut connection, or a body
-#: cut short of its Content-Length.
-FAIL_WITH = ("503", "reset", "truncate")
+#: How a failing URL fails (``fail_first``): a 503 or 429 with ``Retry-After: 1`` (``-bare``: without
+#: one), a cut connection, a body cut short of its Content-Length, or no answer at all until the
+#: client gives up (``timeout``).
+FAIL_WITH = ("503", "429", "503-bare", "429-bare", "reset", "truncate", "timeout")
+
+#: What a page's body does wrong (``faults`` of a [[page]]), whatever its status:
+#: ``huge``      50 MB: the page, then a 50 MB blob, with its Content-Length declared
+#: ``bomb``      a gzip bomb: Content-Encoding gzip, ~200 KB on the wire, 200 MB once inflated
+#: ``malformed`` unclosed and misnested tags, unquoted attributes, stray ``<``, a NUL byte
+#: ``mislabelled`` UTF-8 bytes under a header that says ISO-8859-1 (the header wins: mojibake)
+#: ``garbage``   an HTML error page where a text file (robots.txt, a sitemap) should be
+#: ``gzip``      a gzip file (application/x-gzip, no Content-Encoding), as sitemap.xml.gz is
+#: ``cut``       cut short mid-document (a sitemap whose generator died half way)
+PAGE_FAULTS = ("huge", "bomb", "malformed", "mislabelled", "garbage", "gzip", "cut")
 
 #: What a legacy URL can do once its region is migrated (see docs in scenarios/default.toml).
 BEHAVIOURS = (
@@ -120,6 +131,7 @@ class PageRule:
     fail_first: int = 0
     title: str | None = None  # hostile or odd titles for report tests
     fail_with: str = "503"
+    faults: tuple[str, ...] = ()  # PAGE_FAULTS
 
 
 @dataclass(frozen=True)
@@ -439,6 +451,7 @@ def load(name_or_path: str, scale: int = 1) -> Scenario:
             page_f.get("fail_first", int, 0),
             page_f.get("title", str, None),
             page_f.get("fail_with", str, "503", choices=FAIL_WITH),
+            _faults(page_f),
         )
 
     links = []
@@ -543,6 +556,14 @@ def _legacy_rule(f: Fields, target_regions: list[str], slugs: set[str]) -> Legac
         fail_first=fail_first,
         fail_with=f.get("fail_with", str, "503", choices=FAIL_WITH),
     )
+
+
+def _faults(f: Fields) -> tuple[str, ...]:
+    faults = tuple(f.strings("faults", []))
+    for fault in faults:
+        if fault not in PAGE_FAULTS:
+            raise f.error("faults", f"{fault!r} is not one of {', '.join(PAGE_FAULTS)}")
+    return faults
 
 
 def stable_choice(key: str, options: int) -> int:

@@ -21,6 +21,7 @@ import struct
 from collections import Counter
 from http import HTTPStatus
 
+from auditor.sandbox import bodies
 from auditor.sandbox.estate import Estate, Page
 from auditor.sandbox.pages import render
 
@@ -52,7 +53,9 @@ class Responder:
         cached = self.cache.get(page.url)
         if cached is not None:
             return cached
-        body = render(page, self.estate).encode("utf-8")
+        body, content_type, extra = bodies.apply(
+            page.faults, render(page, self.estate).encode("utf-8"), page.content_type
+        )
         etag = '"' + hashlib.blake2b(body, digest_size=8).hexdigest() + '"' if page.status == 200 else None
         last_modified = None
         if page.modified is not None and page.status == 200:
@@ -61,7 +64,8 @@ class Responder:
         head = [
             f"HTTP/1.1 {page.status} {_reason(page.status)}",
             "Server: sandbox-estate",
-            f"Content-Type: {page.content_type}",
+            f"Content-Type: {content_type}",
+            *extra,
         ]
         if page.location is not None:
             head.append(f"Location: {page.location}")
@@ -93,9 +97,13 @@ class Responder:
             self.failures[page.url] += 1
         if failing and page.fail_with == "reset":
             return RESET
+        if failing and page.fail_with == "timeout":
+            return HANG
         if failing and page.fail_with != "truncate":
-            self.by_status[503] += 1
-            return _simple(503, "Service temporarily unavailable\n", extra=["Retry-After: 1"])
+            status = int(page.fail_with[:3])
+            self.by_status[status] += 1
+            extra = [] if page.fail_with.endswith("-bare") else ["Retry-After: 1"]
+            return _simple(status, f"{_reason(status)}\n", extra=extra)
         head, body, etag, last_modified = self._prepare(page)
         if failing:  # truncate: the whole body announced, half of it sent, the connection closed
             full = f"Content-Length: {len(body) + 64}\r\nConnection: close\r\n\r\n".encode()
@@ -149,6 +157,9 @@ def _simple(
 #: answer after which the connection is closed (a body cut short of its Content-Length).
 RESET = b"\x00reset"
 TRUNCATED = b"\x00truncated"
+#: No answer at all: the connection is held open, silent, until the client gives up (or a minute).
+HANG = b"\x00hang"
+HANG_SECONDS = 60
 
 
 class _HTTPProtocol(asyncio.Protocol):
@@ -192,6 +203,11 @@ class _HTTPProtocol(asyncio.Protocol):
                     sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
                 self.transport.abort()
                 self.transport = None
+                return
+            if response == HANG:
+                transport = self.transport
+                asyncio.get_running_loop().call_later(HANG_SECONDS, transport.close)
+                self.transport = None  # anything more the client sends on it is not read
                 return
             if response.startswith(TRUNCATED):
                 self.transport.write(response[len(TRUNCATED) :])

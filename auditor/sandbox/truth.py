@@ -23,6 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 from auditor import defaults
 from auditor.profile import Crawl
+from auditor.sandbox import bodies
 from auditor.sandbox.estate import Estate, Page
 from auditor.vocabulary import SCHEMA_ID, FindingType, default_severity, finding_id
 
@@ -65,8 +66,8 @@ def trace(estate: Estate, url: str, cap: int = defaults.AUDITOR_HOP_CAP) -> tupl
             hops.append(Hop(current, None, None, None))
             return hops, "refused"
         page = estate.resolve(current)
-        if page.fail_first >= ATTEMPTS:  # a 503 each time, or no answer (reset, truncated body)
-            hops.append(Hop(current, 503 if page.fail_with == "503" else None, None, page))
+        if page.fail_first >= ATTEMPTS:  # a 503/429 each time, or no answer (reset, cut, timeout)
+            hops.append(Hop(current, failure_status(page), None, page))
             return hops, "unavailable"
         nxt = None
         if page.is_redirect:
@@ -81,10 +82,43 @@ def trace(estate: Estate, url: str, cap: int = defaults.AUDITOR_HOP_CAP) -> tupl
         current = nxt
 
 
+def failure_status(page: Page) -> int | None:
+    """The status a failing page answers with: 503/429, or None when it does not answer at all."""
+    return int(page.fail_with[:3]) if page.fail_with[:3].isdigit() else None
+
+
+def readable(page: Page | None) -> bool:
+    """Whether a crawler gets this text file (robots.txt, a sitemap) as what it claims to be."""
+    return (
+        page is not None
+        and page.status == 200
+        and page.fail_first < ATTEMPTS
+        and "garbage" not in page.faults
+        and page.body is not None
+    )
+
+
+def sitemap_locs(page: Page | None) -> list[str]:
+    """The <loc>s a crawler reads from a sitemap page: none if unreadable, the whole entries before
+    the cut if it was cut short."""
+    if page is None or not readable(page):
+        return []
+    assert page.body is not None
+    body = page.body.encode("utf-8")
+    if "cut" in page.faults:
+        body = bodies.cut(body)
+    return [m.decode("utf-8") for m in re.findall(rb"<loc>([^<]*)</loc>", body)]
+
+
 def _broken(end: str, final: Page | None) -> bool:
     if end in ("no_location", "refused", "cap", "bad_scheme", "unavailable"):
         return True
     return end == "page" and final is not None and (final.status >= 400 or final.soft404)
+
+
+def links_of(page: Page) -> list[tuple[str, str]]:
+    """The links a crawler reads from a page: none from a gzip bomb (its body is never read)."""
+    return [] if "bomb" in page.faults else page.links
 
 
 def _home_kind(page: Page) -> bool:
@@ -359,9 +393,8 @@ class Truth:
         starts = [e.t(f"/{r}/") for r in s.target_regions if r in scope] + [e.r("/")]
         if "global" in scope:
             starts.append(e.t("/global/sitemap/"))
-        starts += [
-            p.url for p in e.pages.values() if p.site == "regional" and p.is_html
-        ]  # poco.in's sitemap lists them all
+        listed = set(sitemap_locs(e.pages.get(e.r("/sitemap.xml"))))
+        starts += [p.url for p in e.pages.values() if p.site == "regional" and p.is_html and p.url in listed]
         seen: set[str] = set()
         out: list[Page] = []
         queue = deque(starts)
@@ -379,7 +412,7 @@ class Truth:
             if site == "target" and page.region not in scope:
                 continue
             out.append(page)
-            for rel, link in page.links:
+            for rel, link in links_of(page):
                 if rel == "a" and e.site_of(link) == site and link not in seen:
                     queue.append(link)
         return out
@@ -387,6 +420,8 @@ class Truth:
     def _disallowed(self, url: str) -> bool:
         e = self.e
         if e.site_of(url) != "target":
+            return False
+        if not readable(e.pages.get(e.t("/robots.txt"))):  # unreadable robots.txt: allowed (Scrapy's way)
             return False
         path = urlsplit(url).path
         return bool(re.match(r"^/[^/]+/(user/|cart|site/|misc/|search/)", path))
@@ -399,7 +434,7 @@ class Truth:
         status_of: dict[str, tuple[list[Hop], str]] = {}
         for page in self.crawled_pages():
             legacy_links = []
-            for rel, link in page.links:
+            for rel, link in links_of(page):
                 host = urlsplit(link).hostname or ""
                 if host == legacy_domain or host.endswith("." + legacy_domain):
                     legacy_links.append({"rel": rel, "url": link})
