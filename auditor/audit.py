@@ -78,7 +78,7 @@ def audit(
         apply_accept(doc, nightly.accept)
         failed = gate(doc, nightly.fail_on) if nightly.fail_on else []
         findings_mod.validate(doc)
-        outputs = _write(doc, graph, subjects, out_dir)
+        outputs = _write(doc, graph, subjects, out_dir, nightly.graph)
         if check_map:
             outputs["verdicts"] = out_dir / VERDICTS
             write_verdicts(verdict_rows(map_rows, legacy_paths(graph), doc["findings"]), outputs["verdicts"])
@@ -87,6 +87,7 @@ def audit(
     finally:
         if history is not None:
             history.close()
+        graph.links.close()
     return AuditResult(doc, outputs, time.monotonic() - started, failed)
 
 
@@ -158,7 +159,7 @@ def inventory_seen(graph: AuditGraph) -> Iterator[tuple[str, bool]]:
 
 
 def _write(
-    doc: dict[str, Any], graph: AuditGraph, subjects: dict[Any, list[str]], out_dir: Path
+    doc: dict[str, Any], graph: AuditGraph, subjects: dict[Any, list[str]], out_dir: Path, exports: str
 ) -> dict[str, Path]:
     outputs = {
         "findings": out_dir / FINDINGS,
@@ -168,8 +169,11 @@ def _write(
     tmp = outputs["findings"].with_name(FINDINGS + ".part")
     tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
     tmp.replace(outputs["findings"])
-    write_node_link(graph, outputs["graph_json"])
-    write_graphml(graph, outputs["graphml"])
+    if exports == "none":
+        del outputs["graph_json"], outputs["graphml"]
+    else:
+        write_node_link(graph, outputs["graph_json"], links=exports == "full")
+        write_graphml(graph, outputs["graphml"], links=exports == "full")
     outputs |= write_reports(doc, out_dir, {t.value: v for t, v in subjects.items()})
     return outputs
 

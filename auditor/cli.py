@@ -96,6 +96,13 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="FILE",
         help="a Wayback Machine CDX export of the legacy site; its 2xx captures join the inventory",
     )
+    run.add_argument(
+        "--http-cache",
+        type=Path,
+        metavar="DIR",
+        help="keep bodies here between nights and revalidate them (ETag / If-Modified-Since): an "
+        "unchanged page costs a 304, not a download",
+    )
     _nightly_options(run)
 
     demo = commands.add_parser("demo", help="audit the sandbox estate end to end (no network needed)")
@@ -127,6 +134,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--accept", type=Path, metavar="CSV", help="finding ids QA accepted (columns: id, reason)"
     )
     check.add_argument("--fail-on", metavar="CLASSES", help="exit 3 when findings of these classes exist")
+    _graph_option(check)
 
     diff = commands.add_parser("diff", help="what changed from one finished run to another")
     diff.add_argument("run_a", type=Path, metavar="RUN_A", help="the earlier run's --out directory")
@@ -150,6 +158,17 @@ def _nightly_options(parser: argparse.ArgumentParser) -> None:
         metavar="CLASSES",
         help="exit 3 when findings of these classes exist, e.g. new:critical,new:major "
         "(STATE new|persisting|any : WHAT critical|major|minor|a finding type|any)",
+    )
+    _graph_option(parser)
+
+
+def _graph_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--graph",
+        choices=("full", "products", "none"),  # auditor.graph.GRAPH_EXPORTS (not imported: networkx is slow)
+        default="full",
+        help="graph.json/graph.graphml: full (with every link), products (the product/redirect graph, "
+        "no links: for large crawls), none",
     )
 
 
@@ -258,7 +277,8 @@ def _dispatch(args: argparse.Namespace, out: TextIO) -> ExitStatus:
         from auditor.audit import rejudge, summarize
         from auditor.run import nightly_options
 
-        result = rejudge(args.run_dir, args.profile, nightly_options(args.history, args.accept, args.fail_on))
+        nightly = nightly_options(args.history, args.accept, args.fail_on, args.graph)
+        result = rejudge(args.run_dir, args.profile, nightly)
         summarize(result, out)
         return ExitStatus.GATE if result.failed else ExitStatus.OK
     raise InputError(f"unknown command {args.command!r}")
@@ -279,6 +299,7 @@ def _options(args: argparse.Namespace, **extra: object) -> RunOptions:
         "history": getattr(args, "history", None),
         "accept": args.accept,
         "fail_on": args.fail_on,
+        "graph": getattr(args, "graph", "full"),
     }
     values |= extra
     return RunOptions(**values)
@@ -295,6 +316,7 @@ def _run(args: argparse.Namespace, out: TextIO) -> ExitStatus:
         sitemaps=args.sitemap,
         redirect_map=args.redirect_map,
         cdx=args.cdx,
+        http_cache=args.http_cache,
     )
     status, _summary = run(opts, out, sys.stderr)
     return status

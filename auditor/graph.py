@@ -9,9 +9,11 @@ A networkx ``MultiDiGraph`` whose nodes are
   those other than the key (``aliases``: a renamed legacy slug, a profile alias);
 - regions (``region:target/uk``) and sites (``site:target``);
 
-and whose edges, keyed by their type, are ``redirects_to`` (status, hop index, via), ``links_to``,
-``canonical``, ``hreflang`` (from pages the crawl followed), ``describes`` (page -> product, with how the
-identity was established), ``in_region`` (URL -> region) and ``part_of`` (region -> site).
+and whose edges, keyed by their type, are ``redirects_to`` (status, hop index, via), ``describes``
+(page -> product, with how the identity was established), ``in_region`` (URL -> region) and
+``part_of`` (region -> site). The pages' links (``links_to``, ``canonical``, ``hreflang``) are not
+networkx edges: there are fifty per page, so they stay in SQLite (:class:`auditor.links.LinkTable`,
+the crawl store's own table) and the rules join on them there; the exports stream them as edges.
 
 The rules (``auditor/rules``) read it through :class:`AuditGraph`'s accessors; tests build tiny graphs
 with the same ``add_*`` calls :func:`build` makes from a store.
@@ -21,16 +23,23 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape
 
 import networkx as nx
 
 from auditor.identity import PRODUCT_KINDS, Named, ProductIndex
+from auditor.links import LinkTable
 from auditor.profile import Profile
 from auditor.store import CrawlStore
 from auditor.urls import canonical
+
+#: What ``--graph`` may ask for: every link as an edge, the product/redirect graph only, or no export.
+GRAPH_EXPORTS = ("full", "products", "none")
 
 LINK_RELS = {"a": "links_to", "canonical": "canonical", "hreflang": "hreflang"}
 
@@ -65,12 +74,14 @@ class AuditGraph:
         self.redirect_map: dict[str, str] = {}  # canonical old URL -> new URL as listed
         self.inventory: list[str] = []  # legacy URLs as listed
         self.memo: dict[str, Any] = {}  # what readers derive once from the finished graph
+        self.links = LinkTable()  # a page's links, in SQLite (build() points it at the crawl store)
 
     # -- building ------------------------------------------------------------------------------
     def url(self, url: str) -> dict[str, Any]:
         """The node of a URL (added, classified by the profile, if new)."""
         if url not in self.g:
             info = self.profile.classify(url)
+            url = sys.intern(url)  # one copy of each URL, however many hops and traces name it
             self.g.add_node(
                 url, type="url", site=info.site, role=info.role, kind=info.kind, region=info.region,
                 slug=info.slug, traces={},
@@ -90,8 +101,8 @@ class AuditGraph:
 
     def add_page(self, url: str, **facts: Any) -> None:
         node = self.url(url)
-        for key in PAGE_FACTS:
-            if key in facts:
+        for key in PAGE_FACTS:  # only the facts a page has: a million pages, two dozen keys each
+            if facts.get(key) is not None:
                 node[key] = facts[key]
         node["page"] = True
         node.setdefault("soft404", None)
@@ -103,7 +114,7 @@ class AuditGraph:
 
     def add_trace(self, start: str, purpose: str, end: str, hops: list[dict[str, Any]]) -> None:
         """One traced path: its hops (url, status, location, and retries/error/via when they apply)."""
-        hops = [{k: v for k, v in h.items() if k != "elapsed"} for h in hops]
+        hops = [{k: _interned(k, v) for k, v in h.items() if k != "elapsed"} for h in hops]
         self.url(start)["traces"][purpose] = {"end": end, "hops": hops}
         for i, hop in enumerate(hops):
             self.url(hop["url"])
@@ -115,11 +126,9 @@ class AuditGraph:
                 )  # fmt: skip
 
     def add_link(self, src: str, rel: str, dst: str, text: str | None = None) -> None:
+        """A link from a page (kept in the link table, not as a networkx edge)."""
         self.url(src)
-        self.url(dst)
-        kind = LINK_RELS.get(rel, "links_to")
-        if not self.g.has_edge(src, dst, key=kind):
-            self.g.add_edge(src, dst, key=kind, text=text)
+        self.links.add(src, rel, dst, text)
 
     def finish(self) -> AuditGraph:
         """Join product identities (needs every page first) and add product, region and site nodes."""
@@ -187,13 +196,14 @@ class AuditGraph:
 
     def links_from(self, url: str) -> Iterator[tuple[str, str, str | None]]:
         """(rel, target, anchor text) of a page's a / canonical / hreflang links."""
-        rels = {v: k for k, v in LINK_RELS.items()}
-        for _src, dst, key, data in self.g.out_edges(url, keys=True, data=True):
-            if key in rels:
-                yield rels[key], dst, data.get("text")
+        yield from self.links.from_(url)
 
     def product_name(self, key: str | None) -> str | None:
         return None if key is None else self.products.name(key)
+
+
+def _interned(key: str, value: Any) -> Any:
+    return sys.intern(value) if key in ("url", "location") and isinstance(value, str) else value
 
 
 def build(store: CrawlStore, profile: Profile) -> AuditGraph:
@@ -208,31 +218,80 @@ def build(store: CrawlStore, profile: Profile) -> AuditGraph:
         graph.add_probe(url)
     for page in store.pages():
         graph.add_page(page.pop("url"), **page)
-    for t in store.traces():
-        if t.purpose != "probe":
-            graph.add_trace(t.start, t.purpose, t.end, [h.as_dict() for h in t.hops])
-    for src, rel, dst, _lang, text in store.links():
-        graph.add_link(src, rel, dst, text)
+    for start, purpose, end, hops in store.trace_dicts():
+        if purpose != "probe":
+            graph.add_trace(start, purpose, end, hops)
+    graph.links = LinkTable(store.path)
     return graph.finish()
 
 
 # -- export ------------------------------------------------------------------------------------
-def write_node_link(graph: AuditGraph, path: Path) -> None:
-    """``graph.json``: networkx node-link JSON (``nx.node_link_graph(json.load(f))`` reads it back)."""
-    data = nx.node_link_data(graph.g, edges="edges")
-    _atomic(path, json.dumps(data, ensure_ascii=False, default=str))
+def _edges(graph: AuditGraph, links: bool) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+    """(source, target, key, attributes) of the networkx edges, then of every link from the table."""
+    for u, v, k, a in graph.g.edges(keys=True, data=True):  # noqa: UP028 - the stubs type it loosely
+        yield u, v, k, a
+    for src, rel, dst, text in graph.links.all() if links else ():
+        yield src, dst, LINK_RELS.get(rel, "links_to"), {"text": text}
 
 
-def write_graphml(graph: AuditGraph, path: Path) -> None:
-    """``graph.graphml`` for Gephi and friends: GraphML takes scalars only, so lists and dicts are JSON
-    strings and missing values are left out."""
-    flat: nx.MultiDiGraph[str] = nx.MultiDiGraph()
-    for n, a in graph.g.nodes(data=True):
-        flat.add_node(n, **_scalars(a))
-    for u, v, k, a in graph.g.edges(keys=True, data=True):
-        flat.add_edge(u, v, key=k, type=k, **_scalars(a))
+def write_node_link(graph: AuditGraph, path: Path, links: bool = True) -> None:
+    """``graph.json``: networkx node-link JSON (``nx.node_link_graph(json.load(f), edges="edges")``
+    reads it back), written as it is read: links stream from the table, never all in memory."""
     tmp = path.with_name(path.name + ".part")
-    nx.write_graphml(flat, tmp)
+    with tmp.open("w", encoding="utf-8") as f:
+        f.write('{"directed": true, "multigraph": true, "graph": {}, "nodes": [')
+        for i, n in enumerate(graph.g.nodes):
+            node = {**graph.g.nodes[n], "id": n}
+            f.write(("," if i else "") + json.dumps(node, ensure_ascii=False, default=str))
+        f.write('], "edges": [')
+        for i, (u, v, k, a) in enumerate(_edges(graph, links)):
+            edge = {**a, "source": u, "target": v, "key": k}
+            f.write(("," if i else "") + json.dumps(edge, ensure_ascii=False, default=str))
+        f.write("]}\n")
+    tmp.replace(path)
+
+
+_XML_INVALID = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_GRAPHML_TYPES = {bool: "boolean", int: "long", float: "double", str: "string"}
+
+
+def _xml(value: Any) -> str:
+    text = str(value).lower() if isinstance(value, bool) else str(value)
+    return escape(_XML_INVALID.sub("", text), {'"': "&quot;"})
+
+
+def write_graphml(graph: AuditGraph, path: Path, links: bool = True) -> None:
+    """``graph.graphml`` for Gephi and friends, streamed like graph.json. GraphML takes scalars only, so
+    lists and dicts are JSON strings and missing values are left out."""
+    node_keys: dict[str, str] = {}
+    for _n, a in graph.g.nodes(data=True):
+        for k, v in _scalars(a).items():
+            t = _GRAPHML_TYPES[type(v)]
+            node_keys[k] = t if node_keys.get(k, t) == t else "string"
+    edge_keys: dict[str, str] = {"type": "string", "text": "string"}
+    for _u, _v, _k, a in graph.g.edges(keys=True, data=True):
+        for k, v in _scalars(a).items():
+            t = _GRAPHML_TYPES[type(v)]
+            edge_keys[k] = t if edge_keys.get(k, t) == t else "string"
+    ids = {("node", k): f"n{i}" for i, k in enumerate(node_keys)}
+    ids |= {("edge", k): f"e{i}" for i, k in enumerate(edge_keys)}
+    tmp = path.with_name(path.name + ".part")
+    with tmp.open("w", encoding="utf-8") as f:
+        f.write(
+            '<?xml version="1.0" encoding="utf-8"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n'
+        )
+        for (kind, name), key_id in ids.items():
+            t = (node_keys if kind == "node" else edge_keys)[name]
+            f.write(f'<key id="{key_id}" for="{kind}" attr.name="{_xml(name)}" attr.type="{t}"/>\n')
+        f.write('<graph edgedefault="directed">\n')
+        for n, a in graph.g.nodes(data=True):
+            data = "".join(f'<data key="{ids["node", k]}">{_xml(v)}</data>' for k, v in _scalars(a).items())
+            f.write(f'<node id="{_xml(n)}">{data}</node>\n')
+        for u, v, k, a in _edges(graph, links):
+            attrs = {"type": k, **_scalars(a)}
+            data = "".join(f'<data key="{ids["edge", name]}">{_xml(x)}</data>' for name, x in attrs.items())
+            f.write(f'<edge source="{_xml(u)}" target="{_xml(v)}" id="{_xml(k)}">{data}</edge>\n')
+        f.write("</graph>\n</graphml>\n")
     tmp.replace(path)
 
 
@@ -243,9 +302,3 @@ def _scalars(attrs: dict[str, Any]) -> dict[str, Any]:
             continue
         out[k] = json.dumps(v, ensure_ascii=False) if isinstance(v, (list, dict, tuple)) else v
     return out
-
-
-def _atomic(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".part")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)

@@ -46,6 +46,7 @@ class NightlyOptions:
     history: Path | None = None
     accept: dict[str, str] = field(default_factory=dict)  # finding id -> reason
     fail_on: list[FailOn] = field(default_factory=list)
+    graph: str = "full"  # which graph exports a run writes (not nightly as such: an output option)
 
 
 def parse_fail_on(text: str) -> list[FailOn]:

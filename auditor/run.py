@@ -52,6 +52,8 @@ class RunOptions:
     history: Path | None = None
     accept: Path | None = None
     fail_on: str | None = None
+    graph: str = "full"  # --graph: full | products | none
+    http_cache: Path | None = None  # --http-cache DIR: conditional requests against last night's bodies
     check_map: bool = False  # list mode: trace only the redirect map's old URLs, judge only redirects
 
 
@@ -103,14 +105,17 @@ def prepare(opts: RunOptions) -> tuple[Profile, inventory.Sources]:
     return profile, sources
 
 
-def nightly_options(history: Path | None, accept: Path | None, fail_on: str | None) -> NightlyOptions:
-    """--history, --accept and --fail-on, checked: a history that exists must be one."""
+def nightly_options(
+    history: Path | None, accept: Path | None, fail_on: str | None, graph: str = "full"
+) -> NightlyOptions:
+    """--history, --accept, --fail-on and --graph, checked: a history that exists must be one."""
     if history is not None and history.exists():
         History(history, readonly=True).close()
     return NightlyOptions(
         history=history,
         accept=read_accept(accept) if accept else {},
         fail_on=parse_fail_on(fail_on) if fail_on else [],
+        graph=graph,
     )
 
 
@@ -118,7 +123,7 @@ def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary
     profile, sources = prepare(opts)
     check_out(opts.out)
     store_path = opts.out / STORE
-    nightly = nightly_options(opts.history, opts.accept, opts.fail_on)
+    nightly = nightly_options(opts.history, opts.accept, opts.fail_on, opts.graph)
     baseline: list[str] = []
     if opts.history is not None and opts.history.exists():
         with History(opts.history, readonly=True) as history:
@@ -154,6 +159,7 @@ def run(opts: RunOptions, out: TextIO, err: TextIO) -> tuple[ExitStatus, Summary
                 "responses": summary.responses,
                 "pages_per_second": round(summary.pages_per_second, 1),
                 "peak_rss_mb": round(summary.peak_rss_mb, 1),
+                "cpu_seconds": round(_cpu_seconds(), 1),
                 "interrupted": summary.interrupted,
                 "limits": limit_stats(summary.stats),
             },
@@ -177,6 +183,12 @@ LIMIT_STATS = (
 )
 
 
+def _cpu_seconds() -> float:
+    """CPU this process has used so far (the crawl's, when asked before the audit)."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def limit_stats(stats: dict[str, dict[str, Any]]) -> dict[str, int]:
     out: dict[str, int] = {}
     for spider_stats in stats.values():
@@ -184,6 +196,25 @@ def limit_stats(stats: dict[str, dict[str, Any]]) -> dict[str, int]:
             if key.startswith(LIMIT_STATS) and key != "robotstxt/response_status_count/200":
                 out[key] = out.get(key, 0) + int(value)
     return dict(sorted(out.items()))
+
+
+def http_cache_settings(cache_dir: Path) -> dict[str, Any]:
+    """--http-cache DIR: Scrapy's HTTP cache with the RFC 2616 policy, every request revalidated.
+
+    Each request says ``Cache-Control: max-age=0``, so a cached answer is never used blind: it is
+    revalidated with If-None-Match / If-Modified-Since, and a 304 brings the stored body back instead
+    of downloading it again. A redirect, a 404 or a 503 is asked again every night (none carry
+    validators), so traces stay tonight's truth; only unchanged pages cost less."""
+    return {
+        "HTTPCACHE_ENABLED": True,
+        "HTTPCACHE_DIR": str(cache_dir.resolve()),
+        "HTTPCACHE_POLICY": "scrapy.extensions.httpcache.RFC2616Policy",
+        "DEFAULT_REQUEST_HEADERS": {
+            "Accept": "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8",
+            "Accept-Language": "en",
+            "Cache-Control": "max-age=0",
+        },
+    }
 
 
 def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:
@@ -206,6 +237,8 @@ def _crawl(opts: RunOptions, profile: Profile, store_path: Path) -> Summary:
         cmdline["CLOSESPIDER_PAGECOUNT"] = opts.max_pages
     if opts.robots is not None:
         cmdline["ROBOTSTXT_OBEY"] = opts.robots
+    if opts.http_cache is not None:
+        cmdline |= http_cache_settings(opts.http_cache)
     settings.setdict(cmdline, priority="cmdline")
     process = CrawlerProcess(settings)
     recover = _recover_jobdirs(opts.out / "jobs", ("legacy", "site"))

@@ -342,6 +342,13 @@ class CrawlStore:
                     seen.add(h["url"])
                     yield h["url"], h["capped"]
 
+    def trace_dicts(self) -> Iterator[tuple[str, str, str, list[dict[str, Any]]]]:
+        """(start, purpose, end, hops as stored) of every trace, in insertion order: what the graph
+        reads, without building Trace and Hop objects only to turn them back into dicts."""
+        rows = self.db.execute("SELECT start, purpose, end, hops FROM traces ORDER BY id")
+        for start, purpose, end, hops in rows:
+            yield start, purpose, end, json.loads(hops)
+
     def trace(self, start: str, purpose: str) -> Trace | None:
         row = self.db.execute(
             "SELECT start, purpose, end, hops, depth FROM traces WHERE start = ? AND purpose = ?",

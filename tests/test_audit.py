@@ -181,3 +181,7 @@ def test_graph_exports_load(default_audit: Audited) -> None:
     assert g.has_edge(loop, loop, key="redirects_to")
     ml = nx.read_graphml(default_audit.out / "graph.graphml", force_multigraph=True)
     assert ml.number_of_nodes() == g.number_of_nodes() and ml.number_of_edges() == g.number_of_edges()
+    # links are streamed from the store's table, one edge per stored link
+    links = sum(1 for _u, _v, k in g.edges(keys=True) if k in ("links_to", "canonical", "hreflang"))
+    with CrawlStore(default_audit.out / "crawl.sqlite", readonly=True) as store:
+        assert links == store.count("links") > 40_000

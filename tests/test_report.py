@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import junitparser
+import networkx as nx
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
@@ -239,6 +240,27 @@ def test_report_command_rerenders_a_finished_run(
     assert again == doc  # the same store judges the same, byte for byte in content
     for name in ("report.html", "findings.csv", "junit.xml", "graph.json", "graph.graphml"):
         assert (run_dir / name).stat().st_size > 0
+
+
+def test_graph_exports_can_leave_out_links_or_be_skipped(
+    default_run: Run, doc: dict[str, Any], tmp_path: Path
+) -> None:
+    run_dir = tmp_path / "copy"
+    run_dir.mkdir()
+    shutil.copy(default_run.out / "crawl.sqlite", run_dir / "crawl.sqlite")
+    code, _out, err = run_cli("report", str(run_dir), "--graph", "products")
+    assert code == 0, err
+    g = nx.node_link_graph(json.loads((run_dir / "graph.json").read_text(encoding="utf-8")), edges="edges")
+    kinds = {k for _u, _v, k in g.edges(keys=True)}
+    assert kinds == {"redirects_to", "describes", "in_region", "part_of"}  # no links_to/canonical/hreflang
+    assert g.nodes["product:poco-x6-pro"]["name"] == "POCO X6 Pro 5G"
+    for name in ("graph.json", "graph.graphml"):
+        (run_dir / name).unlink()
+    code, out, err = run_cli("report", str(run_dir), "--graph", "none")
+    assert code == 0, err
+    assert not (run_dir / "graph.json").exists() and not (run_dir / "graph.graphml").exists()
+    assert "graph.json" not in out
+    assert json.loads((run_dir / "findings.json").read_text(encoding="utf-8")) == doc
 
 
 def test_report_command_refuses_what_is_not_a_finished_run(default_run: Run, tmp_path: Path) -> None:

@@ -38,8 +38,7 @@ def checked(graph: AuditGraph) -> dict[F, list[str]]:
     followed = sorted(url for url, _a in graph.followed_pages())
     out[F.LEGACY_LINK] = followed
     out[F.STALE_PAGE] = sorted(url for url, _a in graph.followed_pages(("regional",)))
-    targets = {dst for page in followed for _rel, dst, _text in graph.links_from(page)}
-    out[F.BROKEN_LINK] = sorted(t for t in targets if _judged(graph, t))
+    out[F.BROKEN_LINK] = sorted(t for t in graph.links.targets(followed) if _judged(graph, t))
     return out
 
 

@@ -21,17 +21,18 @@ def broken_link(graph: AuditGraph) -> Iterator[Finding]:
     """A link (a, canonical, hreflang) whose target ends in a 4xx/5xx, a soft-404, a network error or a
     loop. url = the target; the pages linking to it are evidence. Targets robots.txt kept the crawler
     from, and targets never traced (past a crawl cap), are not judged."""
-    sources: dict[str, list[tuple[str, str]]] = {}
-    for page, _a in graph.followed_pages():
-        for rel, dst, _text in graph.links_from(page):
-            sources.setdefault(dst, []).append((page, rel))
-    for dst in sorted(sources):
-        trace = graph.trace(dst, PURPOSES)
+    broken = {}
+    for url, _a in graph.url_nodes():  # traced URLs that end broken; then who links to them (SQL)
+        trace = graph.trace(url, PURPOSES)
         if trace is None or not trace["hops"]:
             continue
         last = trace["hops"][-1]
-        if trace["end"] != "loop" and not ends_broken(graph, trace["end"], last["url"], last.get("status")):
-            continue
+        if trace["end"] == "loop" or ends_broken(graph, trace["end"], last["url"], last.get("status")):
+            broken[url] = trace
+    sources = graph.links.linking((u for u, _a in graph.followed_pages()), broken)
+    for dst in sorted(sources):
+        trace = broken[dst]
+        last = trace["hops"][-1]
         what = describe_end(trace["end"], trace["hops"], graph.node(last["url"]))
         pages = sorted({p for p, _rel in sources[dst]})
         a = graph.node(dst)
@@ -68,12 +69,14 @@ def legacy_link(graph: AuditGraph) -> Iterator[Finding]:
     """A crawled target or regional page that links (a, canonical, hreflang) to the legacy domain or
     one of its subdomains. url = the linking page."""
     domains = _legacy_domains(graph)
-    for page, a in graph.followed_pages():
-        found = []
-        for rel, dst, text in graph.links_from(page):
-            host = (urlsplit(dst).hostname or "").lower()
-            if any(host == d or host.endswith("." + d) for d in domains):
-                found.append({"rel": rel, "url": dst, "text": text})
+    followed = dict(graph.followed_pages())
+    found_by: dict[str, list[dict[str, str | None]]] = {}
+    for src, rel, dst, text in graph.links.containing(followed, domains):
+        host = (urlsplit(dst).hostname or "").lower()
+        if any(host == d or host.endswith("." + d) for d in domains):
+            found_by.setdefault(src, []).append({"rel": rel, "url": dst, "text": text})
+    for page, found in found_by.items():
+        a = followed[page]
         if found:
             found.sort(key=lambda x: (x["rel"] or "", x["url"] or ""))
             yield Finding(

@@ -126,6 +126,11 @@ class Sandbox(_Endpoints):
 
             asyncio.run_coroutine_threadsafe(reset(), self._loop).result(timeout=10)
 
+    def counters(self) -> dict[str, Any]:
+        """What the server has answered so far: requests, bytes sent, responses by status."""
+        r = self._server.responder
+        return {"served": r.served, "bytes": r.bytes_sent, "by_status": dict(r.by_status)}
+
     def __enter__(self) -> Self:
         return self.start()
 

@@ -4,7 +4,7 @@ Plain HTTP on loopback, virtual hosting by the Host header, keep-alive, HEAD and
 (ETag / If-Modified-Since), responses rendered once and kept as bytes. A third port is bound and
 never listened on, so origins the scenario calls dead refuse connections for real.
 
-Control paths, on any host: ``/__sandbox__/stats`` (requests served, JSON) and
+Control paths, on any host: ``/__sandbox__/stats`` (requests served, bytes sent, JSON) and
 ``/__sandbox__/reset`` (forget how often each flaky URL failed).
 """
 
@@ -44,6 +44,7 @@ class Responder:
         self.cache: dict[str, tuple[bytes, bytes, str | None, str | None]] = {}
         self.failures: Counter[str] = Counter()
         self.served = 0
+        self.bytes_sent = 0
         self.by_status: Counter[int] = Counter()
 
     def reset(self) -> None:
@@ -81,6 +82,12 @@ class Responder:
         return prepared
 
     def respond(self, scheme: str, host: str, target: str, method: str, headers: dict[str, str]) -> bytes:
+        response = self._respond(scheme, host, target, method, headers)
+        if not response.startswith(b"\x00"):  # the sentinels are not sent as such
+            self.bytes_sent += len(response)
+        return response
+
+    def _respond(self, scheme: str, host: str, target: str, method: str, headers: dict[str, str]) -> bytes:
         self.served += 1
         if target.startswith("/__sandbox__/"):
             return self._control(target)
@@ -108,15 +115,16 @@ class Responder:
         if failing:  # truncate: the whole body announced, half of it sent, the connection closed
             full = f"Content-Length: {len(body) + 64}\r\nConnection: close\r\n\r\n".encode()
             return TRUNCATED + head + full + body[: len(body) // 2]
-        self.by_status[page.status] += 1
         if page.status == 200 and (
             (etag and headers.get("if-none-match") == etag)
             or (last_modified and headers.get("if-modified-since") == last_modified)
         ):
+            self.by_status[304] += 1
             return (
                 head.replace(b"HTTP/1.1 200 OK", b"HTTP/1.1 304 Not Modified", 1)
                 + b"Content-Length: 0\r\n\r\n"
             )
+        self.by_status[page.status] += 1
         length = f"Content-Length: {len(body)}\r\n\r\n".encode()
         return head + length + (b"" if method == "HEAD" else body)
 
@@ -126,6 +134,7 @@ class Responder:
             return _simple(200, "reset\n")
         stats = {
             "served": self.served,
+            "bytes": self.bytes_sent,
             "by_status": {str(k): v for k, v in sorted(self.by_status.items())},
             "pages": len(self.estate.pages),
             "scenario": self.estate.s.name,
