@@ -63,6 +63,16 @@ PAGE_FACTS = (
 )
 
 
+#: Page facts with few distinct values across a crawl: one string object each, shared by every page.
+_FEW_VALUES = frozenset({"content_type", "newest", "newest_source", "soft404_reason", "meta_robots"})
+
+
+#: A trace that is one answer from its own URL (most page and link checks) is kept on its node as a
+#: shared (purpose, status) pair instead of three dicts and a list: ~600 B a page at a million pages.
+_PLAIN_HOP = frozenset({"url", "status", "location"})
+_PLAIN: dict[tuple[str, int | None], tuple[str, int | None]] = {}
+
+
 class AuditGraph:
     """The graph and what the rules need beside it: the profile, the as-of date, the redirect map."""
 
@@ -84,7 +94,7 @@ class AuditGraph:
             url = sys.intern(url)  # one copy of each URL, however many hops and traces name it
             self.g.add_node(
                 url, type="url", site=info.site, role=info.role, kind=info.kind, region=info.region,
-                slug=info.slug, traces={},
+                slug=info.slug,
             )  # fmt: skip
         attrs: dict[str, Any] = self.g.nodes[url]
         return attrs
@@ -102,8 +112,10 @@ class AuditGraph:
     def add_page(self, url: str, **facts: Any) -> None:
         node = self.url(url)
         for key in PAGE_FACTS:  # only the facts a page has: a million pages, two dozen keys each
-            if facts.get(key) is not None:
-                node[key] = facts[key]
+            value = facts.get(key)
+            if value is None or value == []:
+                continue
+            node[key] = sys.intern(value) if key in _FEW_VALUES and isinstance(value, str) else value
         node["page"] = True
         node.setdefault("soft404", None)
         node.setdefault("crawled", 0)
@@ -115,7 +127,13 @@ class AuditGraph:
     def add_trace(self, start: str, purpose: str, end: str, hops: list[dict[str, Any]]) -> None:
         """One traced path: its hops (url, status, location, and retries/error/via when they apply)."""
         hops = [{k: _interned(k, v) for k, v in h.items() if k != "elapsed"} for h in hops]
-        self.url(start)["traces"][purpose] = {"end": end, "hops": hops}
+        node = self.url(start)
+        hop = hops[0] if len(hops) == 1 else {}
+        if end == "page" and hop.get("url") == start and hop.keys() == _PLAIN_HOP and hop["location"] is None:
+            pair = _PLAIN.setdefault((purpose, hop["status"]), (purpose, hop["status"]))
+            node["plain"] = (*node.get("plain", ()), pair)  # one plain answer: a shared pair
+            return
+        node.setdefault("traces", {})[purpose] = {"end": end, "hops": hops}
         for i, hop in enumerate(hops):
             self.url(hop["url"])
             if hop.get("location"):
@@ -139,7 +157,7 @@ class AuditGraph:
                 names = (a.get("ld_name") or "", a.get("og_title") or "", a.get("h1") or "")
                 named.append(Named(a["role"], a["slug"], a["kind"], self.live(url), names))
         self.products = ProductIndex.build(named, self.profile.product_aliases)
-        for url, a in list(self.url_nodes()):
+        for _url, a in list(self.url_nodes()):  # adds product and region nodes as it goes
             if a.get("slug") and a.get("kind") in PRODUCT_KINDS and not a.get("probe"):
                 key = self.products.key(a["slug"])
                 a["product"] = key
@@ -152,8 +170,6 @@ class AuditGraph:
                 if a["slug"] not in node["slugs"]:
                     node["slugs"] = sorted([*node["slugs"], a["slug"]])
                     node["aliases"] = [s for s in node["slugs"] if s != key]
-                if a.get("page"):
-                    self.g.add_edge(url, pnode, key="describes", by=self.products.how(a["slug"]))
             if a.get("region") and a.get("site"):
                 rnode = f"region:{a['site']}/{a['region']}"
                 if rnode not in self.g:
@@ -161,8 +177,32 @@ class AuditGraph:
                     snode = f"site:{a['site']}"
                     self.g.add_node(snode, type="site", role=a["role"])
                     self.g.add_edge(rnode, snode, key="part_of")
-                self.g.add_edge(url, rnode, key="in_region")
         return self
+
+    def exported(self, n: str) -> dict[str, Any]:
+        """A node's attributes as the exports write them: a URL's traces all written out."""
+        a: dict[str, Any] = self.g.nodes[n]
+        if a.get("type") != "url":
+            return a
+        out = {k: v for k, v in a.items() if k != "plain"}
+        out["traces"] = self.traces(n)
+        return out
+
+    def edges(self, links: bool = False) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
+        """(source, target, key, attributes) of every edge: those networkx holds (redirects_to,
+        part_of); ``describes`` and ``in_region``, derived from the URL nodes' own attributes (two per
+        page: a million pages would spend ~1 GB holding them as edges); and, with ``links``, every link
+        from the table."""
+        for u, v, k, a in self.g.edges(keys=True, data=True):
+            yield u, v, k, a
+        for url, a in self.url_nodes():
+            if a.get("page") and a.get("product") and not a.get("probe"):
+                yield url, f"product:{a['product']}", "describes", {"by": self.products.how(a["slug"])}
+            if a.get("region") and a.get("site"):
+                yield url, f"region:{a['site']}/{a['region']}", "in_region", {}
+        if links:
+            for src, rel, dst, text in self.links.all():
+                yield src, dst, LINK_RELS.get(rel, "links_to"), {"text": text}
 
     # -- reading (what the rules use) ----------------------------------------------------------
     def url_nodes(self) -> Iterator[tuple[str, dict[str, Any]]]:
@@ -181,12 +221,24 @@ class AuditGraph:
 
     def trace(self, url: str, purposes: tuple[str, ...]) -> dict[str, Any] | None:
         """The first of ``purposes`` a trace from ``url`` was made for."""
-        traces = self.node(url).get("traces") or {}
+        a = self.node(url)
+        traces = a.get("traces") or {}
         for purpose in purposes:
             if purpose in traces:
                 t: dict[str, Any] = traces[purpose]
                 return t
+            for p, status in a.get("plain", ()):
+                if p == purpose:
+                    return {"end": "page", "hops": [{"url": url, "status": status, "location": None}]}
         return None
+
+    def traces(self, url: str) -> dict[str, dict[str, Any]]:
+        """Every trace made from ``url``, by purpose (the plain ones written out in full)."""
+        a = self.node(url)
+        out = dict(a.get("traces") or {})
+        for purpose, status in a.get("plain", ()):
+            out[purpose] = {"end": "page", "hops": [{"url": url, "status": status, "location": None}]}
+        return out
 
     def followed_pages(self, roles: tuple[str, ...] = ("target", "regional")) -> Iterator[tuple[str, dict]]:
         """Pages of these roles the site crawl reached and followed (their links are recorded)."""
@@ -216,7 +268,7 @@ def build(store: CrawlStore, profile: Profile) -> AuditGraph:
         graph.add_map_row(old, new)
     for url in store.probes().values():
         graph.add_probe(url)
-    for page in store.pages():
+    for page in store.pages(columns=PAGE_FACTS):
         graph.add_page(page.pop("url"), **page)
     for start, purpose, end, hops in store.trace_dicts():
         if purpose != "probe":
@@ -226,14 +278,6 @@ def build(store: CrawlStore, profile: Profile) -> AuditGraph:
 
 
 # -- export ------------------------------------------------------------------------------------
-def _edges(graph: AuditGraph, links: bool) -> Iterator[tuple[str, str, str, dict[str, Any]]]:
-    """(source, target, key, attributes) of the networkx edges, then of every link from the table."""
-    for u, v, k, a in graph.g.edges(keys=True, data=True):  # noqa: UP028 - the stubs type it loosely
-        yield u, v, k, a
-    for src, rel, dst, text in graph.links.all() if links else ():
-        yield src, dst, LINK_RELS.get(rel, "links_to"), {"text": text}
-
-
 def write_node_link(graph: AuditGraph, path: Path, links: bool = True) -> None:
     """``graph.json``: networkx node-link JSON (``nx.node_link_graph(json.load(f), edges="edges")``
     reads it back), written as it is read: links stream from the table, never all in memory."""
@@ -241,10 +285,10 @@ def write_node_link(graph: AuditGraph, path: Path, links: bool = True) -> None:
     with tmp.open("w", encoding="utf-8") as f:
         f.write('{"directed": true, "multigraph": true, "graph": {}, "nodes": [')
         for i, n in enumerate(graph.g.nodes):
-            node = {**graph.g.nodes[n], "id": n}
+            node = {**graph.exported(n), "id": n}
             f.write(("," if i else "") + json.dumps(node, ensure_ascii=False, default=str))
         f.write('], "edges": [')
-        for i, (u, v, k, a) in enumerate(_edges(graph, links)):
+        for i, (u, v, k, a) in enumerate(graph.edges(links)):
             edge = {**a, "source": u, "target": v, "key": k}
             f.write(("," if i else "") + json.dumps(edge, ensure_ascii=False, default=str))
         f.write("]}\n")
@@ -264,11 +308,11 @@ def write_graphml(graph: AuditGraph, path: Path, links: bool = True) -> None:
     """``graph.graphml`` for Gephi and friends, streamed like graph.json. GraphML takes scalars only, so
     lists and dicts are JSON strings and missing values are left out."""
     node_keys: dict[str, str] = {}
-    for _n, a in graph.g.nodes(data=True):
-        for k, v in _scalars(a).items():
+    for n in graph.g.nodes:
+        for k, v in _scalars(graph.exported(n)).items():
             t = _GRAPHML_TYPES[type(v)]
             node_keys[k] = t if node_keys.get(k, t) == t else "string"
-    edge_keys: dict[str, str] = {"type": "string", "text": "string"}
+    edge_keys: dict[str, str] = {"type": "string", "text": "string", "by": "string"}
     for _u, _v, _k, a in graph.g.edges(keys=True, data=True):
         for k, v in _scalars(a).items():
             t = _GRAPHML_TYPES[type(v)]
@@ -284,10 +328,11 @@ def write_graphml(graph: AuditGraph, path: Path, links: bool = True) -> None:
             t = (node_keys if kind == "node" else edge_keys)[name]
             f.write(f'<key id="{key_id}" for="{kind}" attr.name="{_xml(name)}" attr.type="{t}"/>\n')
         f.write('<graph edgedefault="directed">\n')
-        for n, a in graph.g.nodes(data=True):
-            data = "".join(f'<data key="{ids["node", k]}">{_xml(v)}</data>' for k, v in _scalars(a).items())
+        for n in graph.g.nodes:
+            attrs = _scalars(graph.exported(n))
+            data = "".join(f'<data key="{ids["node", k]}">{_xml(v)}</data>' for k, v in attrs.items())
             f.write(f'<node id="{_xml(n)}">{data}</node>\n')
-        for u, v, k, a in _edges(graph, links):
+        for u, v, k, a in graph.edges(links):
             attrs = {"type": k, **_scalars(a)}
             data = "".join(f'<data key="{ids["edge", name]}">{_xml(x)}</data>' for name, x in attrs.items())
             f.write(f'<edge source="{_xml(u)}" target="{_xml(v)}" id="{_xml(k)}">{data}</edge>\n')

@@ -96,6 +96,22 @@ class Crawl:
     traps: tuple[Trap, ...] = ()
 
 
+def _origin_path(url: str) -> tuple[str, str]:
+    """(lowercased scheme://netloc, path or "/") of an absolute URL: urlsplit's answer for the URLs a
+    store holds (absolute, http(s)), at a fifth of its cost; anything unusual goes to urlsplit."""
+    scheme, sep, rest = url.partition("://")
+    if not sep or "@" in rest or "\\" in rest or not url[:1].isalpha() or any(c in url for c in "\t\r\n"):
+        parts = urlsplit(url)
+        return f"{parts.scheme}://{parts.netloc}".lower(), parts.path or "/"
+    netloc, slash, tail = rest.partition("/")
+    for mark in ("?", "#"):
+        if mark in netloc:
+            netloc = netloc.split(mark, 1)[0]
+            slash, tail = "", ""
+    path = slash + tail.split("?", 1)[0].split("#", 1)[0]
+    return f"{scheme}://{netloc}".lower(), path or "/"
+
+
 @dataclass(frozen=True, slots=True)
 class Profile:
     name: str
@@ -132,10 +148,10 @@ class Profile:
 
     # -- what a URL is -------------------------------------------------------------------------
     def classify(self, url: str) -> UrlInfo:
-        site = self.site_of(url)
+        origin, path = _origin_path(url)  # a million URLs are classified when a big store is judged
+        site = self._by_origin.get(origin)
         if site is None:
             return UrlInfo(None, None, "external", None, None)
-        path = urlsplit(url).path or "/"
         for pattern in self.patterns:
             if pattern.site != site.name:
                 continue

@@ -365,8 +365,12 @@ class CrawlStore:
             return None
         return _page_dict(cur.description, row)
 
-    def pages(self, where: str = "1", args: tuple[Any, ...] = ()) -> Iterator[dict[str, Any]]:
-        cur = self.db.execute(f"SELECT * FROM pages WHERE {where} ORDER BY url", args)
+    def pages(
+        self, where: str = "1", args: tuple[Any, ...] = (), columns: tuple[str, ...] = ()
+    ) -> Iterator[dict[str, Any]]:
+        """Stored pages as dicts: every column, or ``url`` and these ``columns`` only."""
+        wanted = ", ".join(("url", *columns)) if columns else "*"
+        cur = self.db.execute(f"SELECT {wanted} FROM pages WHERE {where} ORDER BY url", args)
         for row in cur:
             yield _page_dict(cur.description, row)
 

@@ -3,10 +3,12 @@ soft-404 verdicts and freshness evidence."""
 
 from __future__ import annotations
 
+from urllib.parse import urlsplit
+
 import pytest
 
 from auditor import freshness, soft404
-from auditor.profile import load
+from auditor.profile import _origin_path, load
 from auditor.urls import canonical
 
 PROFILE = load()
@@ -133,3 +135,24 @@ def test_newest_prefers_precise_dates_over_a_copyright_year() -> None:
     assert freshness.newest([e for e in items if e]) == ("2024-12-18", "last-modified")
     only_year = freshness.copyright_year("Copyright © 2023 POCO India")
     assert only_year is not None and freshness.newest([only_year]) == ("2023-12-31", "copyright")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.mi.com/uk/product/x/?a=1#f",
+        "HTTPS://WWW.MI.COM",
+        "https://www.mi.com?x=1",
+        "https://u:p@www.mi.com/a",
+        "https://www.mi.com#frag",
+        "http://po.co/a b/ü",
+        "https://www.mi.com:8443/x",
+        "mailto:x@y",
+        " https://www.mi.com/\tx",
+        "https://[::1]:8080/p?q",
+        "https://www.mi.com\\evil.com/x",
+    ],
+)
+def test_the_fast_origin_split_agrees_with_urlsplit(url: str) -> None:
+    parts = urlsplit(url)
+    assert _origin_path(url) == (f"{parts.scheme}://{parts.netloc}".lower(), parts.path or "/")
