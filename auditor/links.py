@@ -59,30 +59,18 @@ class LinkTable:
         ):
             yield dst
 
-    def linking(self, sources: Iterable[str], targets: Iterable[str]) -> dict[str, list[tuple[str, str]]]:
-        """target -> [(source, rel)] of the links from these pages to these targets."""
+    def matching(
+        self, sources: Iterable[str], targets: Iterable[str], needles: Iterable[str]
+    ) -> Iterator[tuple[str, str, str, str | None]]:
+        """(src, rel, dst, text) of the links from these pages to one of ``targets``, or whose URL
+        contains one of ``needles`` (a cheap prefilter; the caller decides exactly): one scan of the
+        links for both, in (src, rel, dst) order."""
         self._scope("sources", sources)
         self._scope("targets", targets)
-        out: dict[str, list[tuple[str, str]]] = {}
-        for src, rel, dst in self.db.execute(
-            "SELECT l.src, l.rel, l.dst FROM temp.sources s JOIN links l ON l.src = s.url"
-            " WHERE l.dst IN (SELECT url FROM temp.targets) ORDER BY l.dst, l.src, l.rel"
-        ):
-            out.setdefault(dst, []).append((src, rel))
-        return out
-
-    def containing(
-        self, sources: Iterable[str], needles: Iterable[str]
-    ) -> Iterator[tuple[str, str, str, str | None]]:
-        """(src, rel, dst, text) of the links from these pages whose URL contains one of ``needles``
-        (a cheap prefilter, in SQLite; the caller decides exactly), in (src, rel, dst) order."""
         needles = list(needles)
-        if not needles:
-            return
-        self._scope("sources", sources)
-        where = " OR ".join("instr(lower(l.dst), ?) > 0" for _ in needles)
+        contains = "".join(" OR instr(lower(l.dst), ?) > 0" for _ in needles)
         yield from self.db.execute(
             "SELECT l.src, l.rel, l.dst, l.text FROM temp.sources s JOIN links l ON l.src = s.url"
-            f" WHERE {where} ORDER BY l.src, l.rel, l.dst",
+            f" WHERE l.dst IN (SELECT url FROM temp.targets){contains} ORDER BY l.src, l.rel, l.dst",
             needles,
         )

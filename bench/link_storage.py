@@ -4,7 +4,7 @@
 
 Loads every link of the store into a networkx MultiDiGraph keyed like the audit graph's edges, and
 reports seconds and the RSS it added; then times what the link rules now ask SQLite instead (the
-distinct targets of every followed page, and the pages linking to a set of 1,000 targets).
+distinct targets of every followed page, and the links to a set of 1,000 targets or to po.co).
 """
 
 from __future__ import annotations
@@ -47,11 +47,10 @@ def main() -> None:
     targets_s = time.monotonic() - t
     sample = [u for (u,) in db.execute("SELECT DISTINCT dst FROM links LIMIT 1000")]
     t = time.monotonic()
-    linking = table.linking(pages, sample)
+    found = sum(1 for _ in table.matching(pages, sample, ["po.co"]))
     linking_s = time.monotonic() - t
-    found = sum(map(len, linking.values()))
     print(f"| SQLite: distinct targets of {len(pages):,} pages | {targets:,} | {targets_s:.1f} s | 0 MB |")
-    print(f"| SQLite: pages linking to 1,000 targets | {found:,} links | {linking_s:.1f} s | 0 MB |")
+    print(f"| SQLite: links to 1,000 targets or to po.co | {found:,} links | {linking_s:.1f} s | 0 MB |")
 
 
 if __name__ == "__main__":

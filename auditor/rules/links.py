@@ -4,6 +4,7 @@ legacy_link (the page still points at the legacy domain)."""
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 from urllib.parse import urlsplit
 
 from auditor.findings import MAX_SOURCES, Finding
@@ -21,15 +22,11 @@ def broken_link(graph: AuditGraph) -> Iterator[Finding]:
     """A link (a, canonical, hreflang) whose target ends in a 4xx/5xx, a soft-404, a network error or a
     loop. url = the target; the pages linking to it are evidence. Targets robots.txt kept the crawler
     from, and targets never traced (past a crawl cap), are not judged."""
-    broken = {}
-    for url, _a in graph.url_nodes():  # traced URLs that end broken; then who links to them (SQL)
-        trace = graph.trace(url, PURPOSES)
-        if trace is None or not trace["hops"]:
-            continue
-        last = trace["hops"][-1]
-        if trace["end"] == "loop" or ends_broken(graph, trace["end"], last["url"], last.get("status")):
-            broken[url] = trace
-    sources = graph.links.linking((u for u, _a in graph.followed_pages()), broken)
+    broken, rows = _interesting(graph)
+    sources: dict[str, list[tuple[str, str]]] = {}
+    for src, rel, dst, _text in rows:
+        if dst in broken:
+            sources.setdefault(dst, []).append((src, rel))
     for dst in sorted(sources):
         trace = broken[dst]
         last = trace["hops"][-1]
@@ -55,6 +52,28 @@ def broken_link(graph: AuditGraph) -> Iterator[Finding]:
         )
 
 
+def _interesting(
+    graph: AuditGraph,
+) -> tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, str | None]]]:
+    """The traced URLs that end broken (their traces), and the links from followed pages to one of
+    them or to a legacy domain: one scan of the links table for both link rules (memoized)."""
+    memo: tuple[dict[str, dict[str, Any]], list[tuple[str, str, str, str | None]]] | None
+    memo = graph.memo.get("interesting_links")
+    if memo is None:
+        broken = {}
+        for url, _a in graph.url_nodes():
+            trace = graph.trace(url, PURPOSES)
+            if trace is None or not trace["hops"]:
+                continue
+            last = trace["hops"][-1]
+            if trace["end"] == "loop" or ends_broken(graph, trace["end"], last["url"], last.get("status")):
+                broken[url] = trace
+        followed = (u for u, _a in graph.followed_pages())
+        rows = list(graph.links.matching(followed, broken, _legacy_domains(graph)))
+        memo = graph.memo["interesting_links"] = (broken, rows)
+    return memo
+
+
 def _legacy_domains(graph: AuditGraph) -> tuple[str, ...]:
     hosts = set()
     for site in graph.profile.role("legacy"):
@@ -71,7 +90,7 @@ def legacy_link(graph: AuditGraph) -> Iterator[Finding]:
     domains = _legacy_domains(graph)
     followed = dict(graph.followed_pages())
     found_by: dict[str, list[dict[str, str | None]]] = {}
-    for src, rel, dst, text in graph.links.containing(followed, domains):
+    for src, rel, dst, text in _interesting(graph)[1]:
         host = (urlsplit(dst).hostname or "").lower()
         if any(host == d or host.endswith("." + d) for d in domains):
             found_by.setdefault(src, []).append({"rel": rel, "url": dst, "text": text})
