@@ -165,7 +165,7 @@ def _nightly_options(parser: argparse.ArgumentParser) -> None:
 def _graph_option(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--graph",
-        choices=("full", "products", "none"),  # auditor.graph.GRAPH_EXPORTS (not imported: networkx is slow)
+        choices=("full", "products", "none"),  # what audit._write and graph.write_* understand
         default="full",
         help="graph.json/graph.graphml: full (with every link), products (the product/redirect graph, "
         "no links: for large crawls), none",

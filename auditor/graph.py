@@ -38,9 +38,6 @@ from auditor.profile import Profile
 from auditor.store import CrawlStore
 from auditor.urls import canonical
 
-#: What ``--graph`` may ask for: every link as an edge, the product/redirect graph only, or no export.
-GRAPH_EXPORTS = ("full", "products", "none")
-
 LINK_RELS = {"a": "links_to", "canonical": "canonical", "hreflang": "hreflang"}
 
 #: Page facts copied from the store onto URL nodes.

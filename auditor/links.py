@@ -32,9 +32,6 @@ class LinkTable:
     def add(self, src: str, rel: str, dst: str, text: str | None = None) -> None:
         self.db.execute("INSERT OR IGNORE INTO links VALUES (?, ?, ?, NULL, ?)", (src, rel, dst, text))
 
-    def count(self) -> int:
-        return int(self.db.execute("SELECT count(*) FROM links").fetchone()[0])
-
     def from_(self, src: str) -> list[tuple[str, str, str | None]]:
         """(rel, dst, anchor text) of one page's links, in (rel, dst) order."""
         rows: list[tuple[str, str, str | None]] = self.db.execute(

@@ -294,20 +294,6 @@ class CrawlStore:
             5000,
         )
 
-    def links(self) -> Iterator[tuple[str, str, str, str | None, str | None]]:
-        """(src, rel, dst, hreflang, text) of every stored link, in (src, rel, dst) order."""
-        last: tuple[str, str, str] = ("", "", "")
-        while True:
-            rows = self.db.execute(
-                "SELECT src, rel, dst, hreflang, text FROM links WHERE (src, rel, dst) > (?, ?, ?)"
-                " ORDER BY src, rel, dst LIMIT 5000",
-                last,
-            ).fetchall()
-            if not rows:
-                return
-            yield from rows
-            last = rows[-1][:3]
-
     def traced(self, url: str) -> bool:
         return self.db.execute("SELECT 1 FROM traces WHERE start = ? LIMIT 1", (url,)).fetchone() is not None
 

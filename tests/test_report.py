@@ -227,12 +227,18 @@ def test_junit_has_one_suite_per_type_and_one_case_per_checked_subject(
     assert xml.failures == len(doc["findings"]) and xml.tests == sum(doc["summary"]["checked"].values())
 
 
+def _store_copy(run: Run, tmp_path: Path) -> Path:
+    """A run directory holding only a copy of the run's crawl store (as after a crawl on another box)."""
+    run_dir = tmp_path / "copy"
+    run_dir.mkdir()
+    shutil.copy(run.out / "crawl.sqlite", run_dir / "crawl.sqlite")
+    return run_dir
+
+
 def test_report_command_rerenders_a_finished_run(
     default_run: Run, doc: dict[str, Any], tmp_path: Path
 ) -> None:
-    run_dir = tmp_path / "copy"
-    run_dir.mkdir()
-    shutil.copy(default_run.out / "crawl.sqlite", run_dir / "crawl.sqlite")
+    run_dir = _store_copy(default_run, tmp_path)
     code, out, err = run_cli("report", str(run_dir))
     assert code == 0, err
     assert "audit: 150 findings" in out and str(run_dir / "report.html") in out
@@ -245,9 +251,7 @@ def test_report_command_rerenders_a_finished_run(
 def test_graph_exports_can_leave_out_links_or_be_skipped(
     default_run: Run, doc: dict[str, Any], tmp_path: Path
 ) -> None:
-    run_dir = tmp_path / "copy"
-    run_dir.mkdir()
-    shutil.copy(default_run.out / "crawl.sqlite", run_dir / "crawl.sqlite")
+    run_dir = _store_copy(default_run, tmp_path)
     code, _out, err = run_cli("report", str(run_dir), "--graph", "products")
     assert code == 0, err
     g = nx.node_link_graph(json.loads((run_dir / "graph.json").read_text(encoding="utf-8")), edges="edges")
