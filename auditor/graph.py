@@ -226,7 +226,7 @@ class AuditGraph:
                 return t
             for p, status in a.get("plain", ()):
                 if p == purpose:
-                    return {"end": "page", "hops": [{"url": url, "status": status, "location": None}]}
+                    return _plain_trace(url, status)
         return None
 
     def traces(self, url: str) -> dict[str, dict[str, Any]]:
@@ -234,7 +234,7 @@ class AuditGraph:
         a = self.node(url)
         out = dict(a.get("traces") or {})
         for purpose, status in a.get("plain", ()):
-            out[purpose] = {"end": "page", "hops": [{"url": url, "status": status, "location": None}]}
+            out[purpose] = _plain_trace(url, status)
         return out
 
     def followed_pages(self, roles: tuple[str, ...] = ("target", "regional")) -> Iterator[tuple[str, dict]]:
@@ -249,6 +249,11 @@ class AuditGraph:
 
     def product_name(self, key: str | None) -> str | None:
         return None if key is None else self.products.name(key)
+
+
+def _plain_trace(url: str, status: int | None) -> dict[str, Any]:
+    """A plain (purpose, status) pair written out as the trace it stands for."""
+    return {"end": "page", "hops": [{"url": url, "status": status, "location": None}]}
 
 
 def _interned(key: str, value: Any) -> Any:
